@@ -1,0 +1,1 @@
+"""Shared test harness: in-memory keyring, free ports, real mesh-proxy processes."""
