@@ -17,6 +17,7 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="meshgui-test-config-")
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="meshgui-test-data-")
 
 from tests.harness.keyring_memory import MemoryKeyring
+from tests.harness.processes import ProcessPool
 
 
 @pytest.fixture
@@ -40,3 +41,13 @@ def no_keyring() -> Iterator[None]:
         yield
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProcessPool]:
+    """Start real mesh-proxy sidecars and upstream apps; all are killed when the test ends."""
+    pool = ProcessPool(tmp_path_factory.mktemp("processes"))
+    try:
+        yield pool
+    finally:
+        pool.stop_all()

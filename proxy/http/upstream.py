@@ -1,0 +1,272 @@
+"""Connections to upstreams (the next sidecar, or the local app) and a keep-alive pool per endpoint.
+
+An `UpstreamConnection` carries one exchange at a time. Response bytes are forwarded raw: the
+parser only watches them to learn the status (so a retryable answer can be held back) and where
+the response ends (so the connection can be reused).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+import httptools
+
+from proxy.http.wire import HOP_BY_HOP
+
+if TYPE_CHECKING:
+    from proxy.http.exchange import Exchange
+
+
+class UpstreamConnection(asyncio.Protocol):
+    __slots__ = (
+        "_buf",
+        "_hop_by_hop",
+        "_interim",
+        "_status",
+        "complete",
+        "exchange",
+        "forwarding",
+        "headers",
+        "keep_alive",
+        "parser",
+        "pool",
+        "reason",
+        "reused",
+        "transport",
+    )
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+        self.transport: asyncio.Transport | None = None
+        self.exchange: Exchange | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.reused = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self._buf: list[bytes] = []
+        self._interim = False
+        self._status = 0
+        self._hop_by_hop = False
+        self.headers: list[tuple[bytes, bytes]] | None = None
+        self.reason = b""
+        self.forwarding = False
+        self.complete = False
+        self.keep_alive = True
+
+    # -- asyncio.Protocol --------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
+
+    def data_received(self, data: bytes) -> None:
+        exchange = self.exchange
+        if exchange is None:  # bytes nobody asked for: the connection is unusable
+            self.close()
+            return
+        if self.forwarding:
+            exchange.write_down(data)
+            self._feed(data)
+        else:
+            self._buf.append(data)
+            self._feed(data)
+            if self.transport is None or self.exchange is not exchange:
+                return  # feeding failed and closed us
+            if self._interim:
+                self._drop_interim_heads()
+            if self._status and self.headers is not None:
+                self._on_head_ready(exchange)
+        if self.complete and self.exchange is exchange:
+            self.keep_alive = self.keep_alive and self.parser.should_keep_alive()
+            exchange.on_response_complete(self)
+
+    def _feed(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            exchange = self.exchange
+            self.close()
+            if exchange is not None:
+                exchange.on_upstream_failed(self, protocol_error=True)
+
+    def _drop_interim_heads(self) -> None:
+        raw = b"".join(self._buf)
+        while raw.startswith(b"HTTP/1.") and raw[9:10] == b"1" and raw[9:12] != b"101":
+            end = raw.find(b"\r\n\r\n")
+            if end < 0:
+                break
+            raw = raw[end + 4 :]
+        self._buf = [raw] if raw else []
+        self._interim = False
+
+    def _on_head_ready(self, exchange: Exchange) -> None:
+        if not exchange.on_response_head(self, self._status):
+            return  # held back for a retry; the exchange closed or released us
+        self.forwarding = True
+        raw = b"".join(self._buf)
+        self._buf = []
+        if self._hop_by_hop:
+            raw = self._rewrite_head(raw)
+        exchange.write_down(raw)
+
+    def _rewrite_head(self, raw: bytes) -> bytes:
+        end = raw.find(b"\r\n\r\n")
+        head = [b"HTTP/1.1 %d %s\r\n" % (self._status, self.reason)]
+        for name, value in self.headers or ():
+            if name.lower() not in HOP_BY_HOP:
+                head.append(b"%s: %s\r\n" % (name, value))
+        return b"".join(head) + b"\r\n" + raw[end + 4 :]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        self.pool.forget(self)
+        exchange = self.exchange
+        self.exchange = None
+        if exchange is not None:
+            exchange.on_upstream_failed(self, protocol_error=False)
+
+    def pause_writing(self) -> None:
+        if self.exchange is not None:
+            self.exchange.pause_down_reading()
+
+    def resume_writing(self) -> None:
+        if self.exchange is not None:
+            self.exchange.resume_down_reading()
+
+    # -- httptools callbacks -----------------------------------------------------------------
+    def on_status(self, status: bytes) -> None:
+        self.reason += status
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if self.headers is None:
+            self.headers = []
+        self.headers.append((name, value))
+        if name.lower() in HOP_BY_HOP:
+            self._hop_by_hop = True
+
+    def on_headers_complete(self) -> None:
+        self._status = self.parser.get_status_code()
+        if self.headers is None:
+            self.headers = []
+        exchange = self.exchange
+        if exchange is not None and exchange.is_head:
+            # llhttp cannot be told that a HEAD response has no body; end it here and do not
+            # reuse the connection, whose parser now expects a body.
+            self.complete = True
+            self.keep_alive = False
+
+    def on_message_complete(self) -> None:
+        if 100 <= self._status < 200 and self._status != 101:
+            # An interim response: the real one follows on this connection. Its bytes are cut
+            # from the buffer once feeding returns (the same chunk may hold the real response).
+            self._status = 0
+            self.headers = None
+            self.reason = b""
+            self._hop_by_hop = False
+            self._interim = True
+            return
+        self.complete = True
+
+    # -- used by the exchange and the pool ---------------------------------------------------
+    def send(self, exchange: Exchange, data: bytes) -> None:
+        self.exchange = exchange
+        self._reset()
+        assert self.transport is not None
+        self.transport.write(data)
+
+    def write(self, data: bytes) -> None:
+        if self.transport is not None:
+            self.transport.write(data)
+
+    def release(self) -> None:
+        """The exchange is done with us: back to the pool, or closed if not reusable."""
+        self.exchange = None
+        if self.keep_alive and self.complete and self.transport is not None:
+            self.reused = True
+            self.pool.put_back(self)
+        else:
+            self.close()
+
+    def close(self) -> None:
+        self.exchange = None
+        transport = self.transport
+        if transport is not None:
+            self.transport = None
+            self.pool.forget(self)
+            transport.close()
+
+    def abort(self) -> None:
+        self.exchange = None
+        transport = self.transport
+        if transport is not None:
+            self.transport = None
+            self.pool.forget(self)
+            transport.abort()
+
+    @property
+    def status(self) -> int:
+        return self._status
+
+
+class ConnectionPool:
+    """Idle keep-alive connections to one address, most recently used first."""
+
+    __slots__ = ("_connecting", "_idle", "_loop", "connect_timeout", "host", "port")
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, host: str, port: int, connect_timeout: float
+    ) -> None:
+        self._loop = loop
+        self.host = host
+        self.port = port
+        self.connect_timeout = connect_timeout
+        self._idle: list[UpstreamConnection] = []
+        self._connecting: set[asyncio.Task[None]] = set()
+
+    def take_idle(self) -> UpstreamConnection | None:
+        idle = self._idle
+        while idle:
+            conn = idle.pop()
+            if conn.transport is not None and not conn.transport.is_closing():
+                return conn
+        return None
+
+    def put_back(self, conn: UpstreamConnection) -> None:
+        self._idle.append(conn)
+
+    def forget(self, conn: UpstreamConnection) -> None:
+        with contextlib.suppress(ValueError):
+            self._idle.remove(conn)
+
+    def connect(
+        self, done: Callable[[UpstreamConnection | None, BaseException | None], None]
+    ) -> None:
+        """Open a new connection; `done(conn, None)` or `done(None, error)` runs on the loop."""
+
+        async def open_connection() -> None:
+            try:
+                _, proto = await asyncio.wait_for(
+                    self._loop.create_connection(
+                        lambda: UpstreamConnection(self), self.host, self.port
+                    ),
+                    self.connect_timeout,
+                )
+            except (OSError, TimeoutError) as exc:
+                done(None, exc)
+                return
+            done(proto, None)
+
+        task = self._loop.create_task(open_connection(), name=f"connect {self.host}:{self.port}")
+        self._connecting.add(task)
+        task.add_done_callback(self._connecting.discard)
+
+    def close_idle(self) -> None:
+        for conn in list(self._idle):
+            conn.close()
+        self._idle.clear()
+
+    def cancel_connecting(self) -> None:
+        for task in list(self._connecting):
+            task.cancel()

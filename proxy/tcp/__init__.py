@@ -1,0 +1,1 @@
+"""Opaque TCP proxying for services declared `protocol: tcp` (the demo's database)."""
