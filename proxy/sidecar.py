@@ -60,7 +60,7 @@ class Sidecar:
         self.listeners: dict[str, tuple[str, int]] = {}
         self.subscribers: list[Callable[[MeshEvent], None]] = []
         self._mesh = self._initial_mesh(config.mesh)
-        self._servers: list[asyncio.Server] = []
+        self._servers: dict[str, asyncio.Server] = {}
         self._connections: set[DownstreamConnection] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._housekeeping: asyncio.Task[None] | None = None
@@ -157,7 +157,7 @@ class Sidecar:
         host, port = split_address(address)
         loop = asyncio.get_running_loop()
         server = await loop.create_server(factory, host, port, reuse_address=True, backlog=1024)
-        self._servers.append(server)
+        self._servers[name] = server
         bound = server.sockets[0].getsockname()
         self.listeners[name] = (str(bound[0]), int(bound[1]))
 
@@ -212,10 +212,17 @@ class Sidecar:
                 conn.check_timeouts(now)
 
     async def stop(self, drain_timeout: float | None = None) -> None:
-        """Stop accepting, let in-flight requests finish (bounded), then close everything."""
+        """Stop accepting, let in-flight requests finish (bounded), then close everything.
+        /ready answers 503 meanwhile; the metrics listener closes last."""
         self.state = "draining"
-        for server in self._servers:
-            server.close()
+        for name, server in self._servers.items():
+            if name != "metrics":
+                server.close()
+        if self.rt is not None:
+            self.rt.draining = True  # connections close as their current exchange completes
+        for conn in list(self._connections):
+            if not conn.queue:
+                conn.close()
         timeout = self.settings.drain_timeout if drain_timeout is None else drain_timeout
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -223,6 +230,8 @@ class Sidecar:
             await asyncio.sleep(0.05)
         for conn in list(self._connections):
             conn.close()
+        if "metrics" in self._servers:
+            self._servers["metrics"].close()
         if self._housekeeping is not None:
             self._housekeeping.cancel()
         for task in list(self._tasks):

@@ -33,6 +33,7 @@ class Router(Protocol):
 class DownstreamConnection(asyncio.Protocol):
     __slots__ = (
         "_awaiting_head",
+        "_eof",
         "_head_bytes",
         "_head_started",
         "_parsing",
@@ -66,6 +67,7 @@ class DownstreamConnection(asyncio.Protocol):
         self._parsing: Exchange | None = None
         self.closed = False
         self._paused = False
+        self._eof = False
         self.peer_ip = b"127.0.0.1"
         self.last_activity = rt.loop.time()
         self._awaiting_head = True
@@ -110,6 +112,11 @@ class DownstreamConnection(asyncio.Protocol):
             return
         if self._awaiting_head and self._head_bytes > self.rt.max_header_bytes:
             self.reject(431, b"mesh: request head too large\n")
+
+    def eof_received(self) -> bool:
+        # A client that half-closes after its request still gets the answer.
+        self._eof = True
+        return bool(self.queue)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
@@ -202,7 +209,7 @@ class DownstreamConnection(asyncio.Protocol):
         if not queue or queue[0] is not exchange:
             return  # the connection is gone and took the queue with it
         queue.popleft()
-        if not exchange.keep_alive:
+        if not exchange.keep_alive or self.rt.draining or (self._eof and not queue):
             self.close()
             return
         if self._paused and len(queue) < MAX_PIPELINE // 2:

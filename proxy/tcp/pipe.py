@@ -27,6 +27,7 @@ class PipeEnd(asyncio.Protocol):
         self.on_bytes = on_bytes
         self.on_closed: Callable[[], None] | None = None
         self.closed = False
+        self.eof_pending = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
@@ -37,6 +38,8 @@ class PipeEnd(asyncio.Protocol):
             data = b"".join(self.pending)
             self.pending = []
             self.forward(data)
+        if self.eof_pending:
+            self.eof_received()
 
     def data_received(self, data: bytes) -> None:
         if self.other is None:
@@ -52,6 +55,9 @@ class PipeEnd(asyncio.Protocol):
 
     def eof_received(self) -> bool:
         other = self.other
+        if other is None:  # the far side is still connecting: pass the half-close on later
+            self.eof_pending = True
+            return True
         if other is not None and other.transport is not None and other.transport.can_write_eof():
             other.transport.write_eof()
             return True  # keep our side open for the answer (half-close)

@@ -147,10 +147,10 @@ class ProcessPool:
         self.workdir = workdir
         self.started: list[Managed] = []
 
-    def start_app(self, name: str, port: int) -> Managed:
+    def start_app(self, name: str, port: int, module: str = "tests.harness.test_app") -> Managed:
         log_path = self.workdir / f"app-{name}.log"
         proc = _spawn(
-            [sys.executable, "-m", "tests.harness.test_app", "--name", name, "--port", str(port)],
+            [sys.executable, "-m", module, "--name", name, "--port", str(port)],
             log_path,
         )
         managed = Managed(name, proc, log_path)

@@ -22,7 +22,7 @@ class Instance:
 
 
 @dataclass
-class TestMesh:
+class LiveMesh:
     client: RunningSidecar
     instances: list[Instance]
     mesh: dict[str, Any]
@@ -83,12 +83,13 @@ def start_mesh(
     service_extra: dict[str, Any] | None = None,
     routes: list[dict[str, Any]] | None = None,
     client_settings: dict[str, Any] | None = None,
-) -> TestMesh:
+    app_module: str = "tests.harness.test_app",
+) -> LiveMesh:
     members = [Instance(name, labels, SidecarPorts.allocate()) for name, labels in instances]
     client_ports = SidecarPorts.allocate()
     mesh = build_mesh(service, members, client_ports, service_extra=service_extra, routes=routes)
     for member in members:
-        member.app = processes.start_app(member.name, member.ports.app)
+        member.app = processes.start_app(member.name, member.ports.app, app_module)
         member.sidecar = processes.start_sidecar(
             {"service": service, "instance": member.name, "labels": member.labels},
             mesh,
@@ -99,4 +100,4 @@ def start_mesh(
         mesh,
         client_ports,
     )
-    return TestMesh(client, members, mesh, service)
+    return LiveMesh(client, members, mesh, service)

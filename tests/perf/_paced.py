@@ -1,0 +1,140 @@
+"""A paced HTTP/1.1 load generator for latency at light load: a fixed request rate spread over a
+few keep-alive connections (raw asyncio sockets, httptools to parse), timing each request from
+the moment its bytes are written to the moment its response is complete."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from dataclasses import dataclass, field
+
+import httptools
+
+REQUEST_TIMEOUT_S = 5.0
+
+
+@dataclass
+class PacedResult:
+    latencies_ms: list[float] = field(default_factory=list)
+    non_2xx: int = 0
+    errors: int = 0
+    late_sends: int = 0
+    """Requests sent more than 1 ms after their slot: the client, not the server, fell behind."""
+
+    def percentile(self, q: float) -> float:
+        """Nearest-rank percentile of the latencies, in ms."""
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        rank = min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))
+        return ordered[rank]
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection carrying one request at a time."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.waiter: asyncio.Future[tuple[float, int]] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self._fail(exc)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._fail(exc or ConnectionResetError("closed by peer"))
+
+    def on_message_complete(self) -> None:
+        # Stamped here, not after the awaiting task resumes, so the loop's wake-up is not counted.
+        done = time.perf_counter()
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result((done, self.parser.get_status_code()))
+
+    def _fail(self, exc: BaseException) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(exc)
+
+    async def request(self, data: bytes) -> tuple[float, float, int]:
+        """(sent, done, status) of one request, perf_counter seconds."""
+        assert self.transport is not None
+        self.waiter = asyncio.get_running_loop().create_future()
+        sent = time.perf_counter()
+        self.transport.write(data)
+        done, status = await asyncio.wait_for(self.waiter, REQUEST_TIMEOUT_S)
+        return sent, done, status
+
+
+async def _connect(port: int) -> _Connection:
+    loop = asyncio.get_running_loop()
+    _, protocol = await asyncio.wait_for(
+        loop.create_connection(_Connection, "127.0.0.1", port), REQUEST_TIMEOUT_S
+    )
+    return protocol
+
+
+async def _drive(
+    port: int,
+    data: bytes,
+    slots: range,
+    *,
+    start: float,
+    interval: float,
+    result: PacedResult,
+) -> None:
+    conn = await _connect(port)
+    loop = asyncio.get_running_loop()
+    try:
+        for slot in slots:
+            due = start + slot * interval
+            delay = due - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            elif delay < -0.001:
+                result.late_sends += 1
+            try:
+                sent, done, status = await conn.request(data)
+            except (OSError, TimeoutError, httptools.HttpParserError):
+                result.errors += 1
+                if conn.transport is not None:
+                    conn.transport.abort()
+                conn = await _connect(port)
+                continue
+            result.latencies_ms.append((done - sent) * 1000)
+            if not 200 <= status < 300:
+                result.non_2xx += 1
+    finally:
+        if conn.transport is not None:
+            conn.transport.close()
+
+
+async def run_paced(
+    port: int, *, rate: float, seconds: float, connections: int, host: str
+) -> PacedResult:
+    """Send `rate` requests/s for `seconds` over `connections` keep-alive connections; request k
+    goes out on connection k % connections at start + k / rate."""
+    data = f"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    total = int(rate * seconds)
+    result = PacedResult()
+    start = asyncio.get_running_loop().time() + 0.05
+    interval = 1.0 / rate
+    async with asyncio.TaskGroup() as tasks:
+        for index in range(connections):
+            slots = range(index, total, connections)
+            driver = _drive(port, data, slots, start=start, interval=interval, result=result)
+            tasks.create_task(driver, name=f"paced-conn-{index}")
+    return result
+
+
+def paced(port: int, *, rate: float, seconds: float, connections: int, host: str) -> PacedResult:
+    """`run_paced` on a fresh event loop, after a short unmeasured warm-up on the same target."""
+    asyncio.run(run_paced(port, rate=rate, seconds=0.5, connections=connections, host=host))
+    coro = run_paced(port, rate=rate, seconds=seconds, connections=connections, host=host)
+    return asyncio.run(coro)

@@ -1,0 +1,104 @@
+"""What the data-plane benchmark measured, turned into named figures, a side-by-side table and
+the list of what went wrong."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from _paced import PacedResult
+from _wrk import WrkRun
+
+# (label, sidecar figure, haproxy figure, direct figure); "" leaves the cell empty.
+TABLE = [
+    ("wrk requests/s", "sidecar_rps", "haproxy_rps", ""),
+    ("wrk CPU us/request", "cpu_us_per_req", "haproxy_cpu_us_per_req", ""),
+    ("wrk proxy's share of its core", "sidecar_cpu_share", "haproxy_cpu_share", ""),
+    ("wrk p50 ms", "sidecar_wrk_p50_ms", "haproxy_wrk_p50_ms", ""),
+    ("wrk p99 ms", "sidecar_wrk_p99_ms", "haproxy_wrk_p99_ms", ""),
+    ("light load p50 ms", "sidecar_light_p50_ms", "haproxy_light_p50_ms", ""),
+    ("light load p99 ms", "sidecar_light_p99_ms", "haproxy_light_p99_ms", ""),
+    ("mesh path p50 ms (2 sidecars)", "mesh_p50_ms", "", "direct_p50_ms"),
+    ("mesh path p99 ms (2 sidecars)", "mesh_p99_ms", "", "direct_p99_ms"),
+    ("idle RSS MB", "idle_rss_mb", "", ""),
+]
+
+
+@dataclass
+class Measurements:
+    wrk_sidecar: WrkRun
+    wrk_haproxy: WrkRun
+    light_sidecar: PacedResult
+    light_haproxy: PacedResult
+    mesh: PacedResult
+    direct: PacedResult
+    idle_rss_mb: float
+
+    def figures(self) -> dict[str, float]:
+        ws, wh = self.wrk_sidecar, self.wrk_haproxy
+        ls, lh, mesh, direct = self.light_sidecar, self.light_haproxy, self.mesh, self.direct
+        figures = {
+            "rps_ratio_vs_haproxy": ws.rps / wh.rps if wh.rps else math.nan,
+            "cpu_us_per_req": ws.cpu_us_per_req,
+            "haproxy_cpu_us_per_req": wh.cpu_us_per_req,
+            "light_p50_delta_ms": ls.percentile(50) - lh.percentile(50),
+            "light_p99_delta_ms": ls.percentile(99) - lh.percentile(99),
+            "mesh_p99_added_ms": mesh.percentile(99) - direct.percentile(99),
+            "idle_rss_mb": self.idle_rss_mb,
+            "sidecar_rps": ws.rps,
+            "haproxy_rps": wh.rps,
+            "sidecar_cpu_share": ws.cpu_share,
+            "haproxy_cpu_share": wh.cpu_share,
+            "sidecar_wrk_p50_ms": ws.p50_ms,
+            "haproxy_wrk_p50_ms": wh.p50_ms,
+            "sidecar_wrk_p99_ms": ws.p99_ms,
+            "haproxy_wrk_p99_ms": wh.p99_ms,
+            "sidecar_light_p50_ms": ls.percentile(50),
+            "sidecar_light_p99_ms": ls.percentile(99),
+            "haproxy_light_p50_ms": lh.percentile(50),
+            "haproxy_light_p99_ms": lh.percentile(99),
+            "mesh_p50_ms": mesh.percentile(50),
+            "mesh_p99_ms": mesh.percentile(99),
+            "direct_p50_ms": direct.percentile(50),
+            "direct_p99_ms": direct.percentile(99),
+        }
+        return {key: round(value, 4) for key, value in figures.items()}
+
+    def problems(self) -> tuple[list[str], list[str]]:
+        """(failures, warnings): any non-2xx response or error fails the run; a request the
+        client itself sent late only warns, since it says nothing about the server."""
+        failures = [f"wrk sidecar: {p}" for p in self.wrk_sidecar.problems()]
+        failures += [f"wrk haproxy: {p}" for p in self.wrk_haproxy.problems()]
+        warnings: list[str] = []
+        paced = [
+            ("light sidecar", self.light_sidecar),
+            ("light haproxy", self.light_haproxy),
+            ("mesh path", self.mesh),
+            ("direct", self.direct),
+        ]
+        for name, result in paced:
+            if result.non_2xx:
+                failures.append(f"{name}: {result.non_2xx} non-2xx responses")
+            if result.errors:
+                failures.append(f"{name}: {result.errors} failed requests")
+            if result.late_sends:
+                warnings.append(f"{name}: the client sent {result.late_sends} requests late")
+        return failures, warnings
+
+
+def _cell(figures: dict[str, float], key: str) -> str:
+    value = figures.get(key, math.nan)
+    if math.isnan(value):
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3f}"
+
+
+def print_figures(figures: dict[str, float], *, light_rate: float, mesh_rate: float) -> None:
+    print(f"{'':32}{'sidecar':>12}{'haproxy':>12}{'direct':>12}")
+    for label, *keys in TABLE:
+        print(f"{label:32}" + "".join(f"{_cell(figures, key):>12}" for key in keys))
+    print(f"(light load: {light_rate:.0f} req/s; mesh path: {mesh_rate:.0f} req/s)")
+    print(f"rps ratio vs haproxy: {figures['rps_ratio_vs_haproxy']:.3f}")
+    p50, p99 = figures["light_p50_delta_ms"], figures["light_p99_delta_ms"]
+    print(f"light load delta (sidecar - haproxy): p50 {p50:+.3f} ms, p99 {p99:+.3f} ms")
+    print(f"mesh path adds at p99: {figures['mesh_p99_added_ms']:+.3f} ms")

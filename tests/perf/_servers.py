@@ -1,0 +1,129 @@
+"""The servers the data-plane benchmark compares: nginx as the upstream, HAProxy as the reference
+proxy, and mesh-proxy sidecars. Each writes its config into the run's temp dir (nothing in /etc,
+no root) and waits, bounded, until the server answers."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from _procs import ProcessGroup, ServerProcess, free_ports, wait_for_port, wait_http_ok
+
+BODY = "0123456789" * 10  # the fixed 100-byte response body
+SERVICE = "bench"
+MESH_PROXY = Path(sys.executable).parent / "mesh-proxy"
+
+_NGINX_CONF = """\
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    keepalive_requests 10000000;
+    keepalive_timeout 120s;
+    server {{
+        listen 127.0.0.1:{port};
+        default_type text/plain;
+        location / {{ return 200 "{body}"; }}
+    }}
+}}
+"""
+
+_HAPROXY_CFG = """\
+global
+    nbthread 1
+    maxconn 4096
+
+defaults
+    mode http
+    http-reuse always
+    option http-keep-alive
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    timeout http-keep-alive 30s
+
+frontend bench
+    bind 127.0.0.1:{port}
+    default_backend nginx
+
+backend nginx
+    server nginx1 127.0.0.1:{upstream}
+"""
+
+
+def start_nginx(group: ProcessGroup, *, core: int) -> tuple[ServerProcess, int]:
+    """nginx answering every request with BODY; its own prefix dir so it needs no root."""
+    (port,) = free_ports(1)
+    prefix = group.workdir / "nginx"
+    prefix.mkdir()
+    conf = prefix / "nginx.conf"
+    conf.write_text(_NGINX_CONF.format(prefix=prefix, port=port, body=BODY))
+    # -e: the error log before the config is read, else nginx opens /var/log/nginx/error.log.
+    args = ["nginx", "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
+    server = group.start("nginx", args, core=core)
+    wait_for_port(port, server)
+    return server, port
+
+
+def start_haproxy(group: ProcessGroup, upstream: int, *, core: int) -> tuple[ServerProcess, int]:
+    """HAProxy in the foreground (-db: one process, no daemon, no master) forwarding to nginx."""
+    (port,) = free_ports(1)
+    cfg = group.workdir / "haproxy.cfg"
+    cfg.write_text(_HAPROXY_CFG.format(port=port, upstream=upstream))
+    server = group.start("haproxy", ["haproxy", "-db", "-f", str(cfg)], core=core)
+    wait_for_port(port, server)
+    return server, port
+
+
+@dataclass
+class Sidecar:
+    server: ServerProcess
+    outbound: int
+    inbound: int
+
+
+def start_sidecar(
+    group: ProcessGroup,
+    *,
+    name: str,
+    service: str,
+    endpoint_port: int,
+    app_port: int | None,
+    core: int,
+) -> Sidecar:
+    """A sidecar whose mesh maps SERVICE to one endpoint on `endpoint_port` (nginx itself, or
+    another sidecar's inbound listener) and whose inbound listener hands requests to `app_port`."""
+    outbound, inbound, admin, metrics = free_ports(4)
+    settings: dict[str, Any] = {
+        "service": service,
+        "instance": f"{name}-1",
+        "outbound": f"127.0.0.1:{outbound}",
+        "inbound": f"127.0.0.1:{inbound}",
+        "app": None if app_port is None else f"127.0.0.1:{app_port}",
+        "admin": f"127.0.0.1:{admin}",
+        "metrics": f"127.0.0.1:{metrics}",
+        "drain_timeout": "1s",
+    }
+    services: dict[str, Any] = {
+        SERVICE: {"endpoints": [{"name": "upstream-1", "address": f"127.0.0.1:{endpoint_port}"}]}
+    }
+    if service != SERVICE:
+        own = {"name": f"{name}-1", "address": f"127.0.0.1:{inbound}"}
+        services[service] = {"endpoints": [own]}
+    doc = {"sidecar": settings, "mesh": {"version": 1, "services": services}}
+    config = group.workdir / f"{name}.yaml"
+    config.write_text(yaml.safe_dump(doc, sort_keys=False))
+    server = group.start(name, [str(MESH_PROXY), "--config", str(config)], core=core)
+    wait_http_ok(f"http://127.0.0.1:{metrics}/ready", server)
+    return Sidecar(server, outbound, inbound)
