@@ -35,7 +35,7 @@ from proxy.state import load_saved_mesh, save_mesh
 from proxy.telemetry import StatsRegistry, StatsSnapshot, Workload
 
 log = logging.getLogger("mesh-proxy")
-HOUSEKEEPING_S = 0.25
+HOUSEKEEPING_S = 1.0
 
 
 class StaleVersionError(Exception):

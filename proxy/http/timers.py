@@ -19,7 +19,7 @@ class TimerTarget(Protocol):
 
 
 class TimerWheel:
-    __slots__ = ("_buckets", "_handle", "_loop", "_next_bucket", "resolution")
+    __slots__ = ("_buckets", "_handle", "_loop", "_next_bucket", "_running", "resolution")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, resolution: float = 0.01) -> None:
         self._loop = loop
@@ -27,12 +27,17 @@ class TimerWheel:
         self._buckets: dict[int, set[TimerTarget]] = {}
         self._next_bucket = int(loop.time() / resolution)
         self._handle: asyncio.TimerHandle | None = None
+        self._running = False
 
     def start(self) -> None:
-        if self._handle is None:
+        """Allow ticking; the wheel ticks only while something is scheduled, so an idle
+        sidecar does not wake up a hundred times a second."""
+        self._running = True
+        if self._buckets and self._handle is None:
             self._handle = self._loop.call_later(self.resolution, self._tick)
 
     def stop(self) -> None:
+        self._running = False
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
@@ -44,6 +49,9 @@ class TimerWheel:
         bucket = self._buckets.get(key)
         if bucket is None:
             self._buckets[key] = {target}
+            if self._handle is None and self._running:
+                self._next_bucket = int(self._loop.time() / self.resolution)
+                self._handle = self._loop.call_later(self.resolution, self._tick)
         else:
             bucket.add(target)
         return key
@@ -52,6 +60,8 @@ class TimerWheel:
         bucket = self._buckets.get(key)
         if bucket is not None:
             bucket.discard(target)
+            if not bucket:  # so that an idle wheel stops ticking
+                del self._buckets[key]
 
     def fire_due(self, now: float) -> None:
         last = int(now / self.resolution)
@@ -67,7 +77,10 @@ class TimerWheel:
 
     def _tick(self) -> None:
         self.fire_due(self._loop.time())
-        self._handle = self._loop.call_later(self.resolution, self._tick)
+        if self._buckets and self._running:
+            self._handle = self._loop.call_later(self.resolution, self._tick)
+        else:
+            self._handle = None
 
     def __len__(self) -> int:
         return sum(len(b) for b in self._buckets.values())
