@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 SYSDEPS_STAMP := $(VENV)/.system-deps-ok
 
-.PHONY: all demo test lint typecheck importlint pytest bench bench-dataplane sysdeps clean
+.PHONY: all demo test lint typecheck importlint pytest bench bench-dataplane bench-control sysdeps clean
 
 all: test
 
@@ -49,6 +49,9 @@ bench: $(STAMP) $(SYSDEPS_STAMP)
 bench-dataplane: $(STAMP)
 	scripts/ensure-system-deps.sh --bench
 	$(BIN)/python tests/perf/bench_dataplane.py
+
+bench-control: $(STAMP)
+	$(BIN)/python tests/perf/bench_control.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

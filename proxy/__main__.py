@@ -33,12 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def serve(path: Path) -> int:
+    from proxy.admin.startup import start_admin_api
     from proxy.sidecar import Sidecar
 
     sidecar = Sidecar(load_sidecar_file(path), config_path=path)
     try:
         await sidecar.start()
-    except OSError as exc:
+        admin = await start_admin_api(sidecar)
+    except (OSError, ConfigError) as exc:
         log.error("cannot start: %s", exc)
         await sidecar.stop(drain_timeout=0)
         return 1
@@ -56,7 +58,11 @@ async def serve(path: Path) -> int:
     loop.add_signal_handler(signal.SIGINT, stopping.set)
     await stopping.wait()
     log.info("stopping: finishing in-flight requests (at most %ss)", sidecar.settings.drain_timeout)
+    if admin is not None:
+        await admin.mark_stopping()
     await sidecar.stop()
+    if admin is not None:  # last, so operators can watch the drain to its end
+        await admin.stop()
     return 0
 
 

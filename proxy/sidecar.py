@@ -275,8 +275,9 @@ class Sidecar:
         fresh = load_sidecar_file(self.config_path)  # raises ConfigError; caller logs it
         self.apply_mesh(fresh.mesh, by=f"file {self.config_path}")
 
-    def set_drain(self, target: str, drained: bool) -> None:
-        """Drain an endpoint or a whole service (a new mesh version), or this sidecar itself."""
+    def set_drain(self, target: str, drained: bool, *, by: str = "drain") -> None:
+        """Drain an endpoint or a whole service (a new mesh version), or this sidecar itself.
+        `by` names who asked, in the ConfigApplied event."""
         if target == "self":
             self.draining = drained
             self._emit(DrainChanged("self", drained))
@@ -298,7 +299,7 @@ class Sidecar:
         mesh = self._mesh.model_copy(
             update={"services": services, "version": self._mesh.version + 1}
         )
-        self.apply_mesh(MeshConfig.model_validate(mesh.model_dump()), by="drain")
+        self.apply_mesh(MeshConfig.model_validate(mesh.model_dump()), by=by)
         self._emit(DrainChanged(target, drained))
 
     def _on_ejected(self, dest: Destination, endpoint: EndpointState) -> None:

@@ -89,6 +89,33 @@ def _token_error(path: str, reason: str) -> ConfigError:
     return ConfigError("sidecar.token", [ConfigProblem(path, reason)])
 
 
+class AdminTls(StrictModel):
+    """TLS for the admin gRPC listener: the server's certificate chain and private key, as PEM
+    files. Clients verify the certificate against a CA file of their own."""
+
+    cert: Path
+    key: Path
+
+    def read(self) -> tuple[bytes, bytes]:
+        """(certificate chain, private key) as PEM bytes. Raises ConfigError naming the file when
+        one is unreadable or holds no PEM block; never echoes the key."""
+        return _read_pem(self.cert, "cert", "CERTIFICATE"), _read_pem(
+            self.key, "key", "PRIVATE KEY"
+        )
+
+
+def _read_pem(path: Path, field: str, kind: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = f"cannot read {path}: {exc.strerror or type(exc).__name__}"
+        raise ConfigError("sidecar.admin_tls", [ConfigProblem(field, reason)]) from None
+    if b"-----BEGIN " not in data or kind.encode() not in data:
+        reason = f"{path} holds no PEM {kind.lower()}"
+        raise ConfigError("sidecar.admin_tls", [ConfigProblem(field, reason)])
+    return data
+
+
 class SidecarSettings(StrictModel):
     """Who this sidecar is and where it listens."""
 
@@ -107,6 +134,9 @@ class SidecarSettings(StrictModel):
     tcp_outbound: dict[Name, Address] = {}
     """One local listener per TCP destination service."""
     token: TokenSource | None = None
+    """The admin API's bearer token; without one the admin gRPC API does not start."""
+    admin_tls: AdminTls | None = None
+    """Serve the admin gRPC API over TLS; plaintext (loopback only, by default) when None."""
     state_dir: Path | None = None
     """Where applied mesh config is persisted, so a restart comes back as it was."""
     drain_timeout: Duration = 20.0

@@ -23,17 +23,16 @@ if TYPE_CHECKING:
 class UpstreamConnection(asyncio.Protocol):
     __slots__ = (
         "_buf",
+        "_head_done",
         "_hop_by_hop",
         "_interim",
         "_status",
         "complete",
         "exchange",
         "forwarding",
-        "headers",
         "keep_alive",
         "parser",
         "pool",
-        "reason",
         "reused",
         "transport",
     )
@@ -51,8 +50,7 @@ class UpstreamConnection(asyncio.Protocol):
         self._interim = False
         self._status = 0
         self._hop_by_hop = False
-        self.headers: list[tuple[bytes, bytes]] | None = None
-        self.reason = b""
+        self._head_done = False
         self.forwarding = False
         self.complete = False
         self.keep_alive = True
@@ -76,10 +74,9 @@ class UpstreamConnection(asyncio.Protocol):
                 return  # feeding failed and closed us
             if self._interim:
                 self._drop_interim_heads()
-            if self._status and self.headers is not None:
+            if self._status and self._head_done:
                 self._on_head_ready(exchange)
         if self.complete and self.exchange is exchange:
-            self.keep_alive = self.keep_alive and self.parser.should_keep_alive()
             exchange.on_response_complete(self)
 
     def _feed(self, data: bytes) -> None:
@@ -112,12 +109,15 @@ class UpstreamConnection(asyncio.Protocol):
         exchange.write_down(raw)
 
     def _rewrite_head(self, raw: bytes) -> bytes:
+        """The response head without its hop-by-hop headers (the rare, slow path)."""
         end = raw.find(b"\r\n\r\n")
-        head = [b"HTTP/1.1 %d %s\r\n" % (self._status, self.reason)]
-        for name, value in self.headers or ():
-            if name.lower() not in HOP_BY_HOP:
-                head.append(b"%s: %s\r\n" % (name, value))
-        return b"".join(head) + b"\r\n" + raw[end + 4 :]
+        status_line, *lines = raw[:end].split(b"\r\n")
+        kept = [status_line]
+        for line in lines:
+            name = line.split(b":", 1)[0].strip().lower()
+            if name not in HOP_BY_HOP:
+                kept.append(line)
+        return b"\r\n".join(kept) + b"\r\n\r\n" + raw[end + 4 :]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -136,20 +136,16 @@ class UpstreamConnection(asyncio.Protocol):
             self.exchange.resume_down_reading()
 
     # -- httptools callbacks -----------------------------------------------------------------
-    def on_status(self, status: bytes) -> None:
-        self.reason += status
-
     def on_header(self, name: bytes, value: bytes) -> None:
-        if self.headers is None:
-            self.headers = []
-        self.headers.append((name, value))
-        if name.lower() in HOP_BY_HOP:
+        lname = name.lower()
+        # `Connection: keep-alive` (nginx sends it on every response) is harmless to pass on;
+        # anything else hop-by-hop makes the head be rebuilt without it.
+        if lname in HOP_BY_HOP and not (lname == b"connection" and value.lower() == b"keep-alive"):
             self._hop_by_hop = True
 
     def on_headers_complete(self) -> None:
         self._status = self.parser.get_status_code()
-        if self.headers is None:
-            self.headers = []
+        self._head_done = True
         exchange = self.exchange
         if exchange is not None and exchange.is_head:
             # llhttp cannot be told that a HEAD response has no body; end it here and do not
@@ -162,11 +158,13 @@ class UpstreamConnection(asyncio.Protocol):
             # An interim response: the real one follows on this connection. Its bytes are cut
             # from the buffer once feeding returns (the same chunk may hold the real response).
             self._status = 0
-            self.headers = None
-            self.reason = b""
+            self._head_done = False
             self._hop_by_hop = False
             self._interim = True
             return
+        # Asked here, not after feed_data returns: by then llhttp has reset the message's flags
+        # and answers False for every response, which closed each connection after one use.
+        self.keep_alive = self.keep_alive and self.parser.should_keep_alive()
         self.complete = True
 
     # -- used by the exchange and the pool ---------------------------------------------------

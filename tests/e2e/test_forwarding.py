@@ -83,3 +83,16 @@ def test_malformed_request_gets_400_and_close(processes: ProcessPool) -> None:
     answer = raw_exchange(mesh.client.ports.outbound, big)
     assert answer.startswith(b"HTTP/1.1 431")
     assert mesh.client.alive()
+
+
+async def test_upstream_connections_are_reused(processes: ProcessPool) -> None:
+    """Keep-alive all the way: sequential requests reach the app over one pooled connection
+    (a regression: reading llhttp's keep-alive flag too late closed every connection)."""
+    mesh = start_mesh(processes, [("inventory-1", {})])
+    ports = set()
+    async with aiohttp.ClientSession() as http:
+        for _ in range(20):
+            async with http.get(f"{mesh.url}/hello", headers={"Host": "inventory"}) as resp:
+                assert resp.status == 200
+                ports.add(resp.headers["x-peer-port"])
+    assert len(ports) == 1, ports

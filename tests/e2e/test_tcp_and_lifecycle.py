@@ -128,18 +128,21 @@ async def test_draining_sidecar_reports_not_ready_until_it_exits(processes: Proc
 
 
 async def test_breaker_overflow_is_answered_fast(processes: ProcessPool) -> None:
-    mesh = start_mesh(processes, [("inventory-1", {})],
-                      service_extra={"circuit_breaker": {"max_requests": 2, "max_pending": 2}})
-    result = await drive(mesh.url, host="inventory", path="/slow/1000", requests=8,
-                         concurrency=8)
+    mesh = start_mesh(
+        processes,
+        [("inventory-1", {})],
+        service_extra={"circuit_breaker": {"max_requests": 2, "max_pending": 2}},
+    )
+    result = await drive(mesh.url, host="inventory", path="/slow/1000", requests=8, concurrency=8)
     assert result.statuses[200] == 2, result
     assert result.mesh_errors["overflow"] == 6, result
     assert 'response_flags="UO"' in mesh.client.metrics()
 
 
 def test_silent_client_is_timed_out(processes: ProcessPool) -> None:
-    mesh = start_mesh(processes, [("inventory-1", {})],
-                      client_settings={"limits": {"header_timeout": "500ms"}})
+    mesh = start_mesh(
+        processes, [("inventory-1", {})], client_settings={"limits": {"header_timeout": "500ms"}}
+    )
     with socket.create_connection(("127.0.0.1", mesh.client.ports.outbound), timeout=5) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: inv")  # and then nothing
         answer = b""

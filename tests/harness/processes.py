@@ -185,6 +185,20 @@ class ProcessPool:
             wait_ready(f"{running.metrics_url}/ready", running)
         return running
 
+    def restart_sidecar(self, old: RunningSidecar, *, wait: bool = True) -> RunningSidecar:
+        """Stop `old` (SIGTERM, bounded) and start a new process from the same config file on the
+        same ports, as a restarted sidecar would come back."""
+        old.stop()
+        log_path = self.workdir / f"sidecar-{old.name}-restarted-{len(self.started)}.log"
+        proc = _spawn([sys.executable, "-m", "proxy", "--config", str(old.config_path)], log_path)
+        running = RunningSidecar(
+            old.name, proc, log_path, ports=old.ports, config_path=old.config_path
+        )
+        self.started.append(running)
+        if wait:
+            wait_ready(f"{running.metrics_url}/ready", running)
+        return running
+
     def stop_all(self) -> None:
         for managed in reversed(self.started):
             managed.stop()

@@ -20,7 +20,10 @@ def build_app(name: str) -> web.Application:
     headers = {"x-served-by": name}
 
     async def hello(request: web.Request) -> web.Response:
-        return web.Response(text=f"{name}\n", headers=headers)
+        # The caller's port tells tests whether connections to the app are reused.
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        port = {"x-peer-port": str(peer[1])} if peer else {}
+        return web.Response(text=f"{name}\n", headers={**headers, **port})
 
     async def status(request: web.Request) -> web.Response:
         return web.Response(status=int(request.match_info["code"]), text=name, headers=headers)

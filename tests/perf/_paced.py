@@ -10,8 +10,10 @@ import time
 from dataclasses import dataclass, field
 
 import httptools
+from _procs import BenchError
 
 REQUEST_TIMEOUT_S = 5.0
+OVERRUN_S = 20.0
 
 
 @dataclass
@@ -20,7 +22,8 @@ class PacedResult:
     non_2xx: int = 0
     errors: int = 0
     late_sends: int = 0
-    """Requests sent more than 1 ms after their slot: the client, not the server, fell behind."""
+    """Requests sent a whole connection period after their slot: the connection was still busy
+    with an earlier answer (or the client was starved), so the rate was not kept."""
 
     def percentile(self, q: float) -> float:
         """Nearest-rank percentile of the latencies, in ms."""
@@ -89,6 +92,7 @@ async def _drive(
     interval: float,
     result: PacedResult,
 ) -> None:
+    period = interval * slots.step
     conn = await _connect(port)
     loop = asyncio.get_running_loop()
     try:
@@ -97,7 +101,7 @@ async def _drive(
             delay = due - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            elif delay < -0.001:
+            elif delay < -period:
                 result.late_sends += 1
             try:
                 sent, done, status = await conn.request(data)
@@ -125,11 +129,14 @@ async def run_paced(
     result = PacedResult()
     start = asyncio.get_running_loop().time() + 0.05
     interval = 1.0 / rate
-    async with asyncio.TaskGroup() as tasks:
-        for index in range(connections):
-            slots = range(index, total, connections)
-            driver = _drive(port, data, slots, start=start, interval=interval, result=result)
-            tasks.create_task(driver, name=f"paced-conn-{index}")
+    try:
+        async with asyncio.timeout(seconds + OVERRUN_S), asyncio.TaskGroup() as tasks:
+            for index in range(connections):
+                slots = range(index, total, connections)
+                driver = _drive(port, data, slots, start=start, interval=interval, result=result)
+                tasks.create_task(driver, name=f"paced-conn-{index}")
+    except TimeoutError:
+        raise BenchError(f"paced load on port {port} still running {OVERRUN_S}s late") from None
     return result
 
 

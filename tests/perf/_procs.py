@@ -127,13 +127,12 @@ def wait_http_ok(url: str, server: ServerProcess, timeout: float = 15.0) -> None
     raise BenchError(f"{server.name} not ready at {url} after {timeout}s:\n{server.log_tail()}")
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of the whole process (all its threads), from /proc/PID/stat."""
+def cpu_times(pid: int) -> tuple[float, float]:
+    """(utime, stime) in seconds of the whole process (all its threads), from /proc/PID/stat."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     # The command name may hold spaces and parentheses; the fields start after the last ')'.
     fields = stat[stat.rindex(")") + 2 :].split()
-    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
-    return (utime + stime) / CLOCK_TICKS
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS  # fields 14, 15 of proc(5)
 
 
 def rss_mb(pid: int) -> float:
@@ -142,3 +141,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise BenchError(f"no VmRSS for pid {pid}")
+
+
+def core_busy_seconds(core: int) -> float:
+    """Time core `core` spent on anything but idle and iowait since boot, from /proc/stat."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith(f"cpu{core} "):
+            ticks = [int(v) for v in line.split()[1:]]
+            return (sum(ticks[:8]) - ticks[3] - ticks[4]) / CLOCK_TICKS  # guest time is in user
+    raise BenchError(f"no cpu{core} in /proc/stat")

@@ -9,11 +9,28 @@ from dataclasses import dataclass
 from _paced import PacedResult
 from _wrk import WrkRun
 
+# A proxy that keeps its upstream connections opens one per wrk connection, plus the warm-up's
+# few; more means it reconnects per request.
+RECONNECTS_TOLERATED = 64
+
+# Interrupt and softirq time not billed to the proxy stays well under this on a quiet machine.
+OTHERS_TOLERATED = 0.1
+
 # (label, sidecar figure, haproxy figure, direct figure); "" leaves the cell empty.
 TABLE = [
     ("wrk requests/s", "sidecar_rps", "haproxy_rps", ""),
     ("wrk CPU us/request", "cpu_us_per_req", "haproxy_cpu_us_per_req", ""),
+    ("  of which user", "sidecar_user_us_per_req", "haproxy_user_us_per_req", ""),
+    ("  of which system", "sidecar_sys_us_per_req", "haproxy_sys_us_per_req", ""),
     ("wrk proxy's share of its core", "sidecar_cpu_share", "haproxy_cpu_share", ""),
+    ("wrk others' share of that core", "sidecar_others_share", "haproxy_others_share", ""),
+    ("wrk client core busy share", "sidecar_client_core", "haproxy_client_core", ""),
+    (
+        "wrk upstream conns per 1k req",
+        "sidecar_upstream_conns_per_1k",
+        "haproxy_upstream_conns_per_1k",
+        "",
+    ),
     ("wrk p50 ms", "sidecar_wrk_p50_ms", "haproxy_wrk_p50_ms", ""),
     ("wrk p99 ms", "sidecar_wrk_p99_ms", "haproxy_wrk_p99_ms", ""),
     ("light load p50 ms", "sidecar_light_p50_ms", "haproxy_light_p50_ms", ""),
@@ -47,6 +64,16 @@ class Measurements:
             "idle_rss_mb": self.idle_rss_mb,
             "sidecar_rps": ws.rps,
             "haproxy_rps": wh.rps,
+            "sidecar_user_us_per_req": ws.per_request_us(ws.user_s),
+            "sidecar_sys_us_per_req": ws.per_request_us(ws.sys_s),
+            "haproxy_user_us_per_req": wh.per_request_us(wh.user_s),
+            "haproxy_sys_us_per_req": wh.per_request_us(wh.sys_s),
+            "sidecar_upstream_conns_per_1k": ws.upstream_connections_per_1k,
+            "haproxy_upstream_conns_per_1k": wh.upstream_connections_per_1k,
+            "sidecar_others_share": ws.others_on_proxy_core,
+            "haproxy_others_share": wh.others_on_proxy_core,
+            "sidecar_client_core": ws.client_core_share,
+            "haproxy_client_core": wh.client_core_share,
             "sidecar_cpu_share": ws.cpu_share,
             "haproxy_cpu_share": wh.cpu_share,
             "sidecar_wrk_p50_ms": ws.p50_ms,
@@ -69,7 +96,18 @@ class Measurements:
         client itself sent late only warns, since it says nothing about the server."""
         failures = [f"wrk sidecar: {p}" for p in self.wrk_sidecar.problems()]
         failures += [f"wrk haproxy: {p}" for p in self.wrk_haproxy.problems()]
-        warnings: list[str] = []
+        warnings = [
+            f"wrk {name}: {run.upstream_connections} connections to nginx for {run.requests} "
+            "requests: upstream keep-alive is not reused"
+            for name, run in [("sidecar", self.wrk_sidecar), ("haproxy", self.wrk_haproxy)]
+            if run.upstream_connections > RECONNECTS_TOLERATED
+        ]
+        for name, run in [("sidecar", self.wrk_sidecar), ("haproxy", self.wrk_haproxy)]:
+            if run.others_on_proxy_core > OTHERS_TOLERATED:
+                warnings.append(
+                    f"wrk {name}: something else used {run.others_on_proxy_core:.0%} of the "
+                    "proxy's core: the machine was not quiet, figures are disturbed"
+                )
         paced = [
             ("light sidecar", self.light_sidecar),
             ("light haproxy", self.light_haproxy),

@@ -5,12 +5,13 @@ no root) and waits, bounded, until the server answers."""
 from __future__ import annotations
 
 import sys
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from _procs import ProcessGroup, ServerProcess, free_ports, wait_for_port, wait_http_ok
+from _procs import BenchError, ProcessGroup, ServerProcess, free_ports, wait_for_port, wait_http_ok
 
 BODY = "0123456789" * 10  # the fixed 100-byte response body
 SERVICE = "bench"
@@ -35,6 +36,11 @@ http {{
         listen 127.0.0.1:{port};
         default_type text/plain;
         location / {{ return 200 "{body}"; }}
+    }}
+    server {{
+        # Apart from the benchmarked port, so reading it changes nothing being measured.
+        listen 127.0.0.1:{status_port};
+        location / {{ stub_status; }}
     }}
 }}
 """
@@ -62,18 +68,39 @@ backend nginx
 """
 
 
-def start_nginx(group: ProcessGroup, *, core: int) -> tuple[ServerProcess, int]:
+@dataclass
+class Nginx:
+    server: ServerProcess
+    port: int
+    status_port: int
+
+    def accepted(self) -> int:
+        """Connections nginx has accepted so far (stub_status): how often proxies reconnect."""
+        url = f"http://127.0.0.1:{self.status_port}/"
+        self.server.check_alive()
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                lines = resp.read().decode().splitlines()
+        except OSError as exc:
+            raise BenchError(f"cannot read nginx's status: {exc}") from exc
+        # "Active connections: N", "server accepts handled requests", " A H R", ...
+        return int(lines[2].split()[0])
+
+
+def start_nginx(group: ProcessGroup, *, core: int) -> Nginx:
     """nginx answering every request with BODY; its own prefix dir so it needs no root."""
-    (port,) = free_ports(1)
+    port, status_port = free_ports(2)
     prefix = group.workdir / "nginx"
     prefix.mkdir()
     conf = prefix / "nginx.conf"
-    conf.write_text(_NGINX_CONF.format(prefix=prefix, port=port, body=BODY))
+    text = _NGINX_CONF.format(prefix=prefix, port=port, status_port=status_port, body=BODY)
+    conf.write_text(text)
     # -e: the error log before the config is read, else nginx opens /var/log/nginx/error.log.
     args = ["nginx", "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
     server = group.start("nginx", args, core=core)
     wait_for_port(port, server)
-    return server, port
+    wait_for_port(status_port, server)
+    return Nginx(server, port, status_port)
 
 
 def start_haproxy(group: ProcessGroup, upstream: int, *, core: int) -> tuple[ServerProcess, int]:

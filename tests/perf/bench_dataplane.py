@@ -42,7 +42,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--light-seconds", type=float, default=5.0)
     parser.add_argument("--mesh-rate", type=float, default=1000.0, help="paced requests/s")
     parser.add_argument("--mesh-seconds", type=float, default=5.0)
-    parser.add_argument("--connections", type=int, default=4, help="paced client connections")
+    parser.add_argument("--connections", type=int, default=8, help="paced client connections")
     return parser.parse_args()
 
 
@@ -67,6 +67,8 @@ def check_answers(port: int, name: str) -> None:
         conn.request("GET", "/", headers={"Host": SERVICE})
         resp = conn.getresponse()
         body = resp.read().decode(errors="replace")
+    except (OSError, http.client.HTTPException) as exc:
+        raise BenchError(f"{name}: GET / failed: {exc!r}") from exc
     finally:
         conn.close()
     if resp.status != 200 or body != BODY:
@@ -78,22 +80,27 @@ def log(message: str) -> None:
 
 
 def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
-    _, nginx = start_nginx(group, core=CLIENT_CORE)
-    check_answers(nginx, "nginx")
-    sidecar = start_sidecar(
-        group, name="sidecar", service="client", endpoint_port=nginx, app_port=None, core=PROXY_CORE
-    )
+    nginx = start_nginx(group, core=CLIENT_CORE)
+    check_answers(nginx.port, "nginx")
+    start = partial(start_sidecar, group, core=PROXY_CORE)
+    sidecar = start(name="sidecar", service="client", endpoint_port=nginx.port, app_port=None)
     time.sleep(1.0)  # idle, as a fresh sidecar waits for its first request
     idle_rss = rss_mb(sidecar.server.pid)
-    haproxy, haproxy_port = start_haproxy(group, nginx, core=PROXY_CORE)
+    haproxy, haproxy_port = start_haproxy(group, nginx.port, core=PROXY_CORE)
     check_answers(haproxy_port, "haproxy")
     check_answers(sidecar.outbound, "sidecar")
 
     log(f"wrk -t1 -c32 -d{args.duration}s, each proxy alone on core {PROXY_CORE} ...")
-    wrk_haproxy = saturate(haproxy, haproxy_port, args.duration, core=CLIENT_CORE, host=SERVICE)
-    wrk_sidecar = saturate(
-        sidecar.server, sidecar.outbound, args.duration, core=CLIENT_CORE, host=SERVICE
+    wrk = partial(
+        saturate,
+        seconds=args.duration,
+        proxy_core=PROXY_CORE,
+        client_core=CLIENT_CORE,
+        host=SERVICE,
+        upstream_accepts=nginx.accepted,
     )
+    wrk_haproxy = wrk(haproxy, haproxy_port)
+    wrk_sidecar = wrk(sidecar.server, sidecar.outbound)
 
     log(f"paced {args.light_rate:.0f} req/s for {args.light_seconds}s ...")
     light = partial(
@@ -107,17 +114,8 @@ def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
     light_sidecar = light(sidecar.outbound)
 
     # The full path: an outbound sidecar whose endpoint is another sidecar's inbound listener.
-    inbound = start_sidecar(
-        group, name="mesh-in", service=SERVICE, endpoint_port=nginx, app_port=nginx, core=PROXY_CORE
-    )
-    outbound = start_sidecar(
-        group,
-        name="mesh-out",
-        service="web",
-        endpoint_port=inbound.inbound,
-        app_port=None,
-        core=PROXY_CORE,
-    )
+    inbound = start(name="mesh-in", service=SERVICE, endpoint_port=nginx.port, app_port=nginx.port)
+    outbound = start(name="mesh-out", service="web", endpoint_port=inbound.inbound, app_port=None)
     check_answers(outbound.outbound, "mesh path")
     log(f"paced {args.mesh_rate:.0f} req/s for {args.mesh_seconds}s, direct and mesh path ...")
     mesh = partial(
@@ -127,7 +125,7 @@ def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
         connections=args.connections,
         host=SERVICE,
     )
-    direct = mesh(nginx)
+    direct = mesh(nginx.port)
     meshed = mesh(outbound.outbound)
     return Measurements(
         wrk_sidecar, wrk_haproxy, light_sidecar, light_haproxy, meshed, direct, idle_rss
@@ -150,6 +148,9 @@ def main() -> int:
         except BenchError as exc:
             log(f"benchmark failed: {exc}")
             return 1
+        except KeyboardInterrupt:
+            log("interrupted; stopping every server it started")
+            return 130
         finally:
             group.stop_all()
     figures = measured.figures()
