@@ -20,11 +20,26 @@ if TYPE_CHECKING:
     from proxy.http.exchange import Exchange
 
 
+_HOP_BY_HOP_MARKERS = tuple(b"\n" + name + b":" for name in HOP_BY_HOP if name != b"connection")
+
+
+def has_hop_by_hop(raw: bytes) -> bool:
+    """Whether a response head carries hop-by-hop headers that must not be forwarded. A scan of
+    the raw bytes (in C) instead of a Python callback per header; `Connection: keep-alive`, which
+    nginx sends on every response, is harmless to pass on and keeps the fast path."""
+    head = raw[: raw.find(b"\r\n\r\n")].lower()
+    at = head.find(b"\nconnection:")
+    if at >= 0:
+        value_end = head.find(b"\r", at + 13)
+        if head[at + 13 : value_end if value_end >= 0 else None].strip() != b"keep-alive":
+            return True
+    return any(marker in head for marker in _HOP_BY_HOP_MARKERS)
+
+
 class UpstreamConnection(asyncio.Protocol):
     __slots__ = (
         "_buf",
         "_head_done",
-        "_hop_by_hop",
         "_interim",
         "_status",
         "complete",
@@ -49,7 +64,6 @@ class UpstreamConnection(asyncio.Protocol):
         self._buf: list[bytes] = []
         self._interim = False
         self._status = 0
-        self._hop_by_hop = False
         self._head_done = False
         self.forwarding = False
         self.complete = False
@@ -104,7 +118,7 @@ class UpstreamConnection(asyncio.Protocol):
         self.forwarding = True
         raw = b"".join(self._buf)
         self._buf = []
-        if self._hop_by_hop:
+        if has_hop_by_hop(raw):
             raw = self._rewrite_head(raw)
         exchange.write_down(raw)
 
@@ -136,13 +150,6 @@ class UpstreamConnection(asyncio.Protocol):
             self.exchange.resume_down_reading()
 
     # -- httptools callbacks -----------------------------------------------------------------
-    def on_header(self, name: bytes, value: bytes) -> None:
-        lname = name.lower()
-        # `Connection: keep-alive` (nginx sends it on every response) is harmless to pass on;
-        # anything else hop-by-hop makes the head be rebuilt without it.
-        if lname in HOP_BY_HOP and not (lname == b"connection" and value.lower() == b"keep-alive"):
-            self._hop_by_hop = True
-
     def on_headers_complete(self) -> None:
         self._status = self.parser.get_status_code()
         self._head_done = True
@@ -159,7 +166,6 @@ class UpstreamConnection(asyncio.Protocol):
             # from the buffer once feeding returns (the same chunk may hold the real response).
             self._status = 0
             self._head_done = False
-            self._hop_by_hop = False
             self._interim = True
             return
         # Asked here, not after feed_data returns: by then llhttp has reset the message's flags

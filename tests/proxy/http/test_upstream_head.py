@@ -1,0 +1,25 @@
+"""Response heads: hop-by-hop headers are found in the raw bytes and removed on the slow path."""
+
+from __future__ import annotations
+
+from proxy.http.upstream import has_hop_by_hop
+
+PLAIN = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: x\r\n\r\nok"
+
+
+def test_plain_head_keeps_the_fast_path() -> None:
+    assert not has_hop_by_hop(PLAIN)
+    assert not has_hop_by_hop(PLAIN.replace(b"Server: x", b"Connection: keep-alive"))
+    assert not has_hop_by_hop(PLAIN.replace(b"Server: x", b"CONNECTION:  Keep-Alive "))
+
+
+def test_hop_by_hop_headers_are_found() -> None:
+    assert has_hop_by_hop(PLAIN.replace(b"Server: x", b"Connection: close"))
+    assert has_hop_by_hop(PLAIN.replace(b"Server: x", b"Keep-Alive: timeout=5"))
+    assert has_hop_by_hop(PLAIN.replace(b"Server: x", b"Upgrade: h2c"))
+
+
+def test_body_bytes_do_not_count() -> None:
+    body = b"\r\nConnection: close"
+    raw = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    assert not has_hop_by_hop(raw)
