@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="meshgui",
         description="Desktop console for a mesh of mesh-proxy sidecars: live topology, "
         "per-edge latency and error graphs, route editing, drains and config export.",
+        epilog="Headless config export: meshgui export --help",
     )
     parser.add_argument("--version", action="version", version=f"meshgui {__version__}")
     parser.add_argument(
@@ -38,7 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["export"]:
+        # Headless, for scripts and CI: must not import Qt.
+        from meshgui.export.cli import main as export_main
+
+        return export_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     if args.exit_after is not None and args.exit_after < 0:
         print("meshgui: --exit-after must be zero or more seconds", file=sys.stderr)
         return 2
