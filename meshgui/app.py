@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from meshgui import APP_NAME, ORGANIZATION, __version__
+from meshgui.demo.launcher import DemoLauncher
 from meshgui.resources import ResourceNotFoundError, resource_path
 from meshgui.secrets import keyring_status
 from meshgui.views.main_window import MainWindow
@@ -61,6 +63,42 @@ def schedule_exit(app: QApplication, window: MainWindow, args: argparse.Namespac
     QTimer.singleShot(int(delay * 1000), finish)
 
 
+DEMO_POLL_MS = 200
+
+
+def start_demo(app: QApplication, window: MainWindow) -> DemoLauncher:
+    """`meshgui --demo`: start mesh-demo in the background, poll (never block) for its
+    connection file, say so in the status bar; the demo stops when the app quits or dies."""
+    launcher = DemoLauncher()
+    launcher.start()
+    print(f"meshgui: starting the demo mesh (run {launcher.run_id}; log {launcher.log_path})")
+    app.aboutToQuit.connect(launcher.stop)
+    atexit.register(launcher.stop)  # an exit that skips aboutToQuit; a crash has PDEATHSIG
+    window.statusBar().showMessage("Starting the demo mesh…")
+    timer = QTimer(window)
+    timer.setInterval(DEMO_POLL_MS)
+
+    def check() -> None:
+        status = launcher.poll()
+        if status.starting:
+            return
+        timer.stop()
+        if status.connection is not None:
+            count = len(status.connection.sidecars)
+            message = (
+                f"Demo mesh running: {count} sidecars (connection file {launcher.connection_path})"
+            )
+            window.statusBar().showMessage(message)
+            print(f"meshgui: {message}", flush=True)
+        else:
+            window.statusBar().showMessage(f"Demo mesh failed: {status.failure}")
+            print(f"meshgui: demo mesh failed: {status.failure}", file=sys.stderr, flush=True)
+
+    timer.timeout.connect(check)
+    timer.start()
+    return launcher
+
+
 def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -73,11 +111,7 @@ def run_app(args: argparse.Namespace) -> int:
     if not status.available:
         window.statusBar().showMessage(status.message)
     if args.demo:
-        print(
-            "meshgui: the embedded demo mesh is not part of this build yet; "
-            "opening an empty window.",
-            file=sys.stderr,
-        )
+        start_demo(app, window)  # kept alive by the quit hook and the poll timer
     window.show()
     schedule_exit(app, window, args)
     return app.exec()
