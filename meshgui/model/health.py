@@ -1,0 +1,69 @@
+"""How the model turns numbers into a colour: health of edges, services and instances.
+
+The thresholds are module constants so the legend, the tests and the rules read the same values.
+"""
+
+from __future__ import annotations
+
+from meshgui.model.types import InstanceState, NodeHealth
+
+FAILING_ERROR_PCT = 20.0
+"""At or above this share of failed calls (5xx or mesh failure) an edge or service is failing."""
+DEGRADED_ERROR_PCT = 2.0
+"""At or above this share it is degraded (amber)."""
+
+
+def health_by_errors(rps: float, error_pct: float) -> NodeHealth:
+    """FAILING / DEGRADED / HEALTHY by error share; IDLE when nothing was called."""
+    if rps <= 0.0:
+        return NodeHealth.IDLE
+    if error_pct >= FAILING_ERROR_PCT:
+        return NodeHealth.FAILING
+    if error_pct >= DEGRADED_ERROR_PCT:
+        return NodeHealth.DEGRADED
+    return NodeHealth.HEALTHY
+
+
+def edge_health(rps: float, error_pct: float, *, an_end_disconnected: bool) -> NodeHealth:
+    """An idle edge whose caller or callee went away is DISCONNECTED rather than IDLE."""
+    health = health_by_errors(rps, error_pct)
+    if health is NodeHealth.IDLE and an_end_disconnected:
+        return NodeHealth.DISCONNECTED
+    return health
+
+
+def node_health(
+    *,
+    all_sidecars_disconnected: bool,
+    instance_states: tuple[InstanceState, ...],
+    error_pct: float,
+    rps_in: float,
+    rps_out: float,
+) -> NodeHealth:
+    """The first rule that holds wins, in the order of the checks below."""
+    if all_sidecars_disconnected:
+        return NodeHealth.DISCONNECTED
+    if instance_states and all(state in ("drained", "draining") for state in instance_states):
+        return NodeHealth.DRAINED
+    if rps_in > 0.0 and error_pct >= FAILING_ERROR_PCT:
+        return NodeHealth.FAILING
+    if (rps_in > 0.0 and error_pct >= DEGRADED_ERROR_PCT) or "ejected" in instance_states:
+        return NodeHealth.DEGRADED
+    if rps_in <= 0.0 and rps_out <= 0.0:
+        return NodeHealth.IDLE
+    return NodeHealth.HEALTHY
+
+
+def instance_state(
+    *, disconnected: bool, drained: bool, pending: int, sidecar_draining: bool, ejected: bool
+) -> InstanceState:
+    """A drained instance with requests still pending (or a sidecar shutting down) is draining."""
+    if disconnected:
+        return "disconnected"
+    if drained:
+        return "draining" if pending > 0 else "drained"
+    if sidecar_draining:
+        return "draining"
+    if ejected:
+        return "ejected"
+    return "ready"

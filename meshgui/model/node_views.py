@@ -1,0 +1,105 @@
+"""Window totals + sidecar facts -> `NodeView`s with their `InstanceView`s.
+
+A service's view is rebuilt only when one of its values changed; otherwise the previous object
+is handed out again, so views can compare with `is`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from meshgui.model.health import instance_state, node_health
+from meshgui.model.sidecar_facts import SidecarFacts
+from meshgui.model.topology_index import TopologyIndex
+from meshgui.model.types import InstanceState, InstanceView, NodeHealth, NodeView, Protocol
+from meshgui.model.window_totals import WindowTotals
+
+_NodeValues = tuple[
+    Protocol, tuple[InstanceView, ...], NodeHealth, float | None, float, float, float | None
+]
+_InstanceValues = tuple[str | None, InstanceState, float, float, str | None]
+
+
+def _percent(part: float, whole: float) -> float:
+    return part / whole * 100.0 if whole > 0.0 else 0.0
+
+
+class NodeViewCache:
+    """The current `NodeView` of every service, by name."""
+
+    def __init__(self, index: TopologyIndex) -> None:
+        self._index = index
+        self._instances: dict[int, tuple[_InstanceValues, InstanceView]] = {}
+        self._nodes: dict[int, tuple[_NodeValues, NodeView]] = {}
+
+    def update(
+        self,
+        services: Iterable[int],
+        tcp_only: set[int],
+        instances_shown: dict[int, list[int]],
+        totals: WindowTotals,
+        facts: SidecarFacts,
+    ) -> dict[str, NodeView]:
+        """Views of `services` (ids, in the order given); `tcp_only`: reached only over TCP."""
+        names = self._index.service_names
+        rps_in, errors_in = totals.service_rps_in.tolist(), totals.service_errors_in.tolist()
+        rps_out, p99s = totals.service_rps_out.tolist(), totals.service_p99_ms.tolist()
+        instance_rps = totals.instance_rps.tolist()
+        instance_errors = totals.instance_errors_per_s.tolist()
+        disconnected = facts.disconnected_services.tolist()
+        views: dict[str, NodeView] = {}
+        for s in services:
+            instances = tuple(
+                self._instance(i, instance_rps[i], instance_errors[i], facts)
+                for i in instances_shown.get(s, ())
+            )
+            error_pct = _percent(errors_in[s], rps_in[s])
+            health = node_health(
+                all_sidecars_disconnected=disconnected[s],
+                instance_states=tuple(instance.state for instance in instances),
+                error_pct=error_pct,
+                rps_in=rps_in[s],
+                rps_out=rps_out[s],
+            )
+            p99 = p99s[s]
+            values: _NodeValues = (
+                "tcp" if s in tcp_only else "http",
+                instances,
+                health,
+                facts.disconnected_since.get(s) if disconnected[s] else None,
+                rps_in[s],
+                error_pct,
+                None if p99 != p99 else p99,  # NaN: no calls
+            )
+            cached = self._nodes.get(s)
+            if cached is not None and cached[0] == values:
+                view = cached[1]
+            else:
+                view = NodeView(names[s], *values)
+                self._nodes[s] = (values, view)
+            views[view.name] = view
+        return views
+
+    def _instance(self, i: int, rps: float, errors: float, facts: SidecarFacts) -> InstanceView:
+        record = self._index.instances[i]
+        own = facts.own_sidecar.get(i)
+        pending = facts.drained_pending.get(i)
+        values: _InstanceValues = (
+            record.version or (own.version if own else None),
+            instance_state(
+                disconnected=own is not None and not own.connected,
+                drained=pending is not None,
+                pending=pending or 0,
+                sidecar_draining=own is not None and own.draining,
+                ejected=i in facts.ejected,
+            ),
+            rps,
+            _percent(errors, rps),
+            record.address or (own.address if own else None),
+        )
+        cached = self._instances.get(i)
+        if cached is not None and cached[0] == values:
+            return cached[1]
+        view = InstanceView(record.name, record.service, *values)
+        self._instances[i] = (values, view)
+        return view

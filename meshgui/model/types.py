@@ -1,0 +1,116 @@
+"""What the desktop app's views read from the model: immutable, Qt-free values.
+
+The views are built against exactly these names. Everything here is a frozen value, so a view
+may keep an object from one refresh and compare it (`is` or `==`) with the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+Protocol = Literal["http", "tcp"]
+InstanceState = Literal["ready", "draining", "drained", "ejected", "disconnected"]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class EdgeKey:
+    """Calls from one service to another over one protocol (instances summed)."""
+
+    source: str
+    destination: str
+    protocol: Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeStats:
+    """One edge over the model's sliding window.
+
+    For TCP edges `rps` counts connections opened per second, errors are connections the caller's
+    sidecar could not place (no endpoint), and the percentiles are connection durations.
+    """
+
+    rps: float
+    error_pct: float
+    p50_ms: float | None
+    p90_ms: float | None
+    p99_ms: float | None
+    in_flight: int
+    retries_per_s: float
+    bytes_per_s: float
+
+
+class NodeHealth(Enum):
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"
+    FAILING = "failing"
+    DRAINED = "drained"
+    DISCONNECTED = "disconnected"
+    IDLE = "idle"
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceView:
+    """One instance of a service; `rps`/`error_pct` are the calls it received in the window."""
+
+    name: str
+    service: str
+    version: str | None
+    state: InstanceState
+    rps: float
+    error_pct: float
+    address: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeView:
+    """One service. `rps_in`, `error_pct` and `p99_ms` are over the calls it received."""
+
+    name: str
+    protocol: Protocol
+    instances: tuple[InstanceView, ...]
+    health: NodeHealth
+    disconnected_since: float | None
+    rps_in: float
+    error_pct: float
+    p99_ms: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeView:
+    key: EdgeKey
+    stats: EdgeStats
+    health: NodeHealth
+    """By error rate; IDLE without calls; DISCONNECTED when idle because an end went away."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopologyView:
+    nodes: Mapping[str, NodeView]
+    edges: Mapping[EdgeKey, EdgeView]
+    newest_data_at: float | None
+    """The model clock's time when the newest snapshot arrived; None before the first."""
+    sidecars_connected: int
+    sidecars_total: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EdgeHistory:
+    """One edge's past on a time grid (seconds since the epoch); NaN where nothing was known.
+
+    The grid is `resolution_s` apart for the recent part and coarser further back (see
+    `MeshModel`); `error_pct` and the percentiles are NaN when the edge carried no calls.
+    """
+
+    t: FloatArray
+    rps: FloatArray
+    error_pct: FloatArray
+    p50_ms: FloatArray
+    p90_ms: FloatArray
+    p99_ms: FloatArray

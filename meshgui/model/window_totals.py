@@ -1,0 +1,126 @@
+"""All sidecars' window increases summed per edge, per service and per instance, in numpy.
+
+Each call is counted once. Both ends' sidecars report it; the caller's report is the one kept,
+because only the caller sees the failures the mesh makes itself (no endpoint, timeouts, retries).
+The callee's report is used only when the caller has no sidecar reporting right now: a client
+outside the mesh ("unknown"), or a caller whose sidecar is disconnected or silent. That test is
+made per caller instance when the callee knows the instance, else per caller service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from meshgui.model.edge_counters import BYTES, COUNT, ERRORS, IN_FLIGHT, RETRIES, SCALARS
+from meshgui.model.quantiles import histogram_quantiles
+from meshgui.model.sidecar_series import BoolArray, SidecarSeries
+from meshgui.model.topology_index import IntArray, TopologyIndex
+from meshgui.model.types import FloatArray
+
+QUANTILES = (0.5, 0.9, 0.99)
+
+
+@dataclass(slots=True)
+class WindowTotals:
+    """Per edge id, service id and instance id; rates are per second, NaN-free."""
+
+    edge_rps: FloatArray
+    edge_errors_per_s: FloatArray
+    edge_retries_per_s: FloatArray
+    edge_bytes_per_s: FloatArray
+    edge_in_flight: FloatArray
+    edge_reported: BoolArray
+    """True where at least one kept report covered the edge in the window."""
+    edge_quantiles_ms: FloatArray
+    """Shaped (len(QUANTILES), edges); NaN where the edge had no calls."""
+    service_rps_in: FloatArray
+    service_errors_in: FloatArray
+    service_rps_out: FloatArray
+    service_p99_ms: FloatArray
+    instance_rps: FloatArray
+    instance_errors_per_s: FloatArray
+
+
+def window_totals(
+    parts: Sequence[SidecarSeries], index: TopologyIndex, bounds: tuple[float, ...]
+) -> WindowTotals:
+    """Sum `parts` (the sidecars that are connected and reported within the window)."""
+    edges, services, instances = index.edge_count, index.service_count, len(index.instances)
+    buckets = len(bounds) + 1
+    rows = [part for part in parts if part.counters.rows]
+    if rows:
+        deltas = np.concatenate([part.counters.deltas for part in rows])
+        durations = np.concatenate([part.counters.durations for part in rows])
+        spans = np.concatenate([part.counters.spans for part in rows])
+        metas = [part.meta for part in rows]
+        edge = np.concatenate([meta.edge for meta in metas])
+        keep = _kept_reports(parts, rows, services, instances)
+        instance = np.concatenate([meta.destination_instance for meta in metas])[keep]
+        deltas, durations, spans, edge = deltas[keep], durations[keep], spans[keep], edge[keep]
+    else:
+        deltas, durations = np.zeros((0, SCALARS)), np.zeros((0, buckets))
+        spans, edge = np.zeros(0), np.zeros(0, dtype=np.int64)
+        instance = np.zeros(0, dtype=np.int64)
+    per_second = np.divide(
+        deltas, spans[:, None], out=np.zeros_like(deltas), where=spans[:, None] > 0.0
+    )
+
+    def by_edge(column: int) -> FloatArray:
+        return _sum_by(edge, per_second[:, column], edges)
+
+    histograms = _sum_rows_by(edge, durations, edges)
+    edge_rps, edge_errors = by_edge(COUNT), by_edge(ERRORS)
+    source, destination, _ = index.edge_arrays()
+    service_histograms = _sum_rows_by(destination, histograms, services)
+    placed = instance >= 0
+    return WindowTotals(
+        edge_rps=edge_rps,
+        edge_errors_per_s=edge_errors,
+        edge_retries_per_s=by_edge(RETRIES),
+        edge_bytes_per_s=by_edge(BYTES),
+        edge_in_flight=_sum_by(edge, deltas[:, IN_FLIGHT], edges),
+        edge_reported=np.bincount(edge, minlength=edges) > 0,
+        edge_quantiles_ms=histogram_quantiles(bounds, histograms, QUANTILES),
+        service_rps_in=_sum_by(destination, edge_rps, services),
+        service_errors_in=_sum_by(destination, edge_errors, services),
+        service_rps_out=_sum_by(source, edge_rps, services),
+        service_p99_ms=histogram_quantiles(bounds, service_histograms, (0.99,))[0],
+        instance_rps=_sum_by(instance[placed], per_second[placed, COUNT], instances),
+        instance_errors_per_s=_sum_by(instance[placed], per_second[placed, ERRORS], instances),
+    )
+
+
+def _sum_by(ids: IntArray, weights: FloatArray, size: int) -> FloatArray:
+    return np.bincount(ids, weights=weights, minlength=size).astype(np.float64, copy=False)
+
+
+def _sum_rows_by(ids: IntArray, rows: FloatArray, size: int) -> FloatArray:
+    # A bincount per column: several times faster than np.add.at on (rows x buckets).
+    summed = np.empty((size, rows.shape[1]))
+    for column in range(rows.shape[1]):
+        summed[:, column] = np.bincount(ids, weights=rows[:, column], minlength=size)
+    return summed
+
+
+def _kept_reports(
+    parts: Sequence[SidecarSeries], rows: Sequence[SidecarSeries], services: int, instances: int
+) -> BoolArray:
+    reporting_instance = np.zeros(instances + 1, dtype=np.bool_)  # the extra slot is for -1
+    reporting_service = np.zeros(services, dtype=np.bool_)
+    for part in parts:
+        if part.identity >= 0:
+            reporting_instance[part.identity] = True
+        if part.service_id >= 0:
+            reporting_service[part.service_id] = True
+    metas = [part.meta for part in rows]
+    from_source = np.concatenate([meta.from_source for meta in metas])
+    caller = np.concatenate([meta.caller_instance for meta in metas])
+    caller_service = np.concatenate([meta.source_service for meta in metas])
+    caller_reports = np.where(
+        caller >= 0, reporting_instance[caller], reporting_service[caller_service]
+    )
+    keep: BoolArray = from_source | ~caller_reports
+    return keep
