@@ -88,8 +88,10 @@ def start_demo(app: QApplication, window: MainWindow) -> DemoLauncher:
             message = (
                 f"Demo mesh running: {count} sidecars (connection file {launcher.connection_path})"
             )
-            window.statusBar().showMessage(message)
             print(f"meshgui: {message}", flush=True)
+            # One profile name for every demo run, so node positions survive between runs.
+            window.connect_connection_file(launcher.connection_path, profile_name="demo")
+            window.statusBar().showMessage(message, 10_000)
         else:
             window.statusBar().showMessage(f"Demo mesh failed: {status.failure}")
             print(f"meshgui: demo mesh failed: {status.failure}", file=sys.stderr, flush=True)
@@ -112,6 +114,8 @@ def run_app(args: argparse.Namespace) -> int:
         window.statusBar().showMessage(status.message)
     if args.demo:
         start_demo(app, window)  # kept alive by the quit hook and the poll timer
+    else:
+        window.reconnect_last_profile()
     window.show()
     schedule_exit(app, window, args)
     return app.exec()

@@ -1,60 +1,209 @@
-"""The main window: menus with shortcuts, the topology canvas, and a status bar saying how many
-sidecars are connected. Its geometry is remembered between runs."""
+"""The main window: the topology canvas with its find bar, the details dock, menus with
+shortcuts, and a status bar saying how many sidecars answer and how old the newest data is.
+Its geometry is remembered between runs; so is the last connection profile."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from meshgui import APP_NAME, __version__
+from meshgui.client import MeshClient
+from meshgui.connection_file import load_connection_file
+from meshgui.profiles import ConnectionProfile, ProfileStore, targets_for
+from meshgui.secrets import TokenStore
+from meshgui.views.connection_dialog import ConnectionDialog
+from meshgui.views.details_dock import DetailsDock
+from meshgui.views.find_bar import FindBar
+from meshgui.views.layout_runner import LayoutFunction
+from meshgui.views.mesh_session import MeshSession, default_model_factory
 from meshgui.views.topology_canvas import TopologyCanvas
+from proxy.config import ConfigError
 
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
+DOCK_WIDTH = 460
+
+
+def data_age_text(newest_data_at: float | None, now: float) -> str:
+    if newest_data_at is None:
+        return "No data yet"
+    age = max(0.0, now - newest_data_at)
+    return f"Data {age:.0f} s old" if age < 120 else f"Data {age / 60:.0f} min old"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        tokens: TokenStore | None = None,
+        client: MeshClient | None = None,
+        model_factory: Callable[[], Any] = default_model_factory,
+        layout_function: LayoutFunction | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__(parent)
         self._settings = settings
+        self.profiles = ProfileStore(settings, tokens or TokenStore())
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.canvas = TopologyCanvas(self)
-        self.setCentralWidget(self.canvas)
+        self.session = MeshSession(self, client=client, model_factory=model_factory, clock=clock)
+        self.canvas = TopologyCanvas(self, layout_function=layout_function)
+        self.find_bar = FindBar(self.canvas.find_service, self)
+        self.find_bar.closed.connect(self.canvas.setFocus)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.canvas, 1)
+        self.setCentralWidget(central)
+        self.details = DetailsDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details)
+        self.resizeDocks([self.details], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        self.canvas.edge_selected.connect(self.details.select_edge)
+        self.canvas.node_selected.connect(self.details.select_node)
+        self.canvas.positions_changed.connect(self._save_positions)
+        self.session.refreshed.connect(self._show_view)
+        self.session.sidecar_failed.connect(
+            lambda sidecar, why: self.statusBar().showMessage(f"{sidecar}: {why}", 10_000)
+        )
+        self.session.event_described.connect(
+            lambda text: self.statusBar().showMessage(text, 10_000)
+        )
         self._build_menus()
         self.sidecars_label = QLabel(self)
         self.sidecars_label.setObjectName("sidecarsLabel")
+        self.age_label = QLabel(self)
+        self.age_label.setObjectName("dataAgeLabel")
+        self.statusBar().addPermanentWidget(self.age_label)
         self.statusBar().addPermanentWidget(self.sidecars_label)
         self.show_sidecar_count(0, 0)
         self.statusBar().showMessage("Not connected")
         self._restore_geometry()
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+    # -- connecting (app.py calls these) ---------------------------------------------------
+    def connect_profile(self, profile: ConnectionProfile, *, remember: bool = True) -> bool:
+        """Show the mesh `profile` names, replacing any other. False (and a message in the
+        status bar) when none of its sidecars can be resolved."""
+        resolved = targets_for(profile, self.profiles.token(profile.name))
+        if resolved.problems:
+            self.statusBar().showMessage("; ".join(resolved.problems), 15_000)
+        if not resolved.targets:
+            if not resolved.problems:
+                self.statusBar().showMessage(f"Profile {profile.name!r} names no sidecars")
+            return False
+        self.canvas.clear_topology(f"Connecting to {profile.name}…")
+        self.canvas.set_pinned_positions(self.profiles.positions(profile.name))
+        self.details.set_source(self.session.history)
+        self.session.start(profile.name, resolved.targets)
+        self.show_sidecar_count(0, len(resolved.targets))
+        self.age_label.setText("No data yet")
+        self.setWindowTitle(f"{profile.name} — {APP_NAME}")
+        if remember:
+            self.profiles.set_last_profile(profile.name)
+        if not resolved.problems:
+            count = len(resolved.targets)
+            self.statusBar().showMessage(f"Connecting to {count} sidecars of {profile.name}…")
+        self.disconnect_action.setEnabled(True)
+        return True
 
-        view_menu = self.menuBar().addMenu("&View")
-        for text, shortcut, slot in (
-            ("Zoom &In", QKeySequence.StandardKey.ZoomIn, self.canvas.zoom_in),
-            ("Zoom &Out", QKeySequence.StandardKey.ZoomOut, self.canvas.zoom_out),
-            ("&Fit to Window", QKeySequence("Ctrl+0"), self.canvas.fit_to_window),
-        ):
-            action = QAction(text, self)
-            action.setShortcut(shortcut)
-            action.triggered.connect(slot)
-            view_menu.addAction(action)
+    def connect_connection_file(self, path: str | Path, profile_name: str | None = None) -> bool:
+        """Connect to the sidecars listed in a connection file (as `mesh-demo` writes). The
+        profile is not saved; `profile_name` (default: the file's `name`) keys the node
+        positions, so give a stable one (e.g. "demo") to keep them across runs."""
+        path = Path(path)
+        try:
+            name = profile_name or load_connection_file(path).name
+        except ConfigError as exc:
+            self.statusBar().showMessage(str(exc), 15_000)
+            return False
+        return self.connect_profile(ConnectionProfile(name, connection_file=path), remember=False)
 
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About meshgui", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+    def reconnect_last_profile(self) -> bool:
+        """At start: connect to the profile used last, when there is one."""
+        name = self.profiles.last_profile
+        profile = self.profiles.load(name) if name else None
+        return profile is not None and self.connect_profile(profile)
+
+    def disconnect_mesh(self) -> None:
+        self.session.stop()
+        self.details.set_source(None)
+        self.details.select_edge(None)
+        self.details.select_node(None)
+        self.canvas.clear_topology("No mesh connected")
+        self.show_sidecar_count(0, 0)
+        self.age_label.clear()
+        self.setWindowTitle(APP_NAME)
+        self.statusBar().showMessage("Not connected")
+        self.disconnect_action.setEnabled(False)
+
+    def show_connect_dialog(self) -> None:
+        dialog = ConnectionDialog(self.profiles, self)
+        if dialog.exec() == ConnectionDialog.DialogCode.Accepted:
+            profile = self.profiles.load(dialog.profile().name)
+            if profile is not None:
+                self.connect_profile(profile)
+
+    # -- refresh -----------------------------------------------------------------------------
+    def _show_view(self, view: Any, changed: Any) -> None:
+        self.canvas.apply_view(view, changed)
+        self.details.refresh(view)
+        self.find_bar.set_names(self.canvas.service_names())
+        self.show_sidecar_count(view.sidecars_connected, view.sidecars_total)
+        self.age_label.setText(data_age_text(view.newest_data_at, self.session.clock()))
+        if view.nodes and self.statusBar().currentMessage().startswith("Connecting"):
+            self.statusBar().clearMessage()
 
     def show_sidecar_count(self, connected: int, total: int) -> None:
         self.sidecars_label.setText(f"Sidecars {connected}/{total}")
+
+    def _save_positions(self) -> None:
+        if self.session.profile_name is not None:
+            positions = self.canvas.pinned_positions()
+            self.profiles.save_positions(self.session.profile_name, positions)
+
+    # -- menus -------------------------------------------------------------------------------
+    def _action(self, text: str, shortcut: Any, slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self._action("&Connect…", "Ctrl+O", self.show_connect_dialog))
+        self.disconnect_action = self._action("&Disconnect", None, self.disconnect_mesh)
+        self.disconnect_action.setEnabled(False)
+        file_menu.addAction(self.disconnect_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.close))
+
+        canvas = self.canvas
+        view_menu = self.menuBar().addMenu("&View")
+        for text, shortcut, slot in (
+            ("Zoom &In", QKeySequence.StandardKey.ZoomIn, canvas.zoom_in),
+            ("Zoom &Out", QKeySequence.StandardKey.ZoomOut, canvas.zoom_out),
+            ("&Actual Size", "Ctrl+1", canvas.reset_zoom),
+            ("&Fit to Window", "Ctrl+0", canvas.fit_to_window),
+            ("&Find Service…", QKeySequence.StandardKey.Find, self.find_bar.open_bar),
+            ("&Arrange Automatically", "Ctrl+L", canvas.relayout),
+        ):
+            view_menu.addAction(self._action(text, shortcut, slot))
+        view_menu.addSeparator()
+        view_menu.addAction(self.details.toggleViewAction())
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About meshgui", None, self.show_about))
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -64,6 +213,7 @@ class MainWindow(QMainWindow):
             "live topology, per-edge latency and errors, routes, drains and exports.</p>",
         )
 
+    # -- lifetime ----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
         geometry = self._settings.value(GEOMETRY_KEY)
         if geometry is None or not self.restoreGeometry(geometry):
@@ -76,4 +226,6 @@ class MainWindow(QMainWindow):
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._settings.setValue(STATE_KEY, self.saveState())
         self._settings.sync()
+        self.session.shutdown()
+        self.canvas.layout_runner.wait(2000)
         super().closeEvent(event)

@@ -1,0 +1,166 @@
+"""The desktop app's one asyncio loop: a worker thread owning every sidecar's gRPC streams.
+
+The GUI thread only calls `connect`/`disconnect` (which hand work to the loop and return at
+once) and receives results through queued Qt signals, so it never waits on the network. Each
+`connect` starts a new generation; whatever an older generation still had in flight is dropped
+on the GUI side, so a reconnect never mixes two meshes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from meshgui.client.sidecar_watch import ClientFactory, SidecarWatch, admin_client_for
+from meshgui.client.targets import SidecarTarget
+
+SHUTDOWN_WAIT_S = 3.0
+
+
+class _SignalSink:
+    """A WatchSink for one generation: every call becomes one queued emission."""
+
+    def __init__(self, signal: Any, generation: int) -> None:
+        self._emit = signal.emit
+        self._generation = generation
+
+    def _send(self, kind: str, sidecar_id: str, payload: object) -> None:
+        # RuntimeError: the GUI side is already gone while the loop winds down.
+        with contextlib.suppress(RuntimeError):
+            self._emit(self._generation, kind, sidecar_id, payload)
+
+    def snapshot(self, sidecar_id: str, snapshot: Any) -> None:
+        self._send("snapshot", sidecar_id, snapshot)
+
+    def event(self, sidecar_id: str, event: Any) -> None:
+        self._send("event", sidecar_id, event)
+
+    def info(self, sidecar_id: str, info: Any) -> None:
+        self._send("info", sidecar_id, info)
+
+    def connected(self, sidecar_id: str, at: float) -> None:
+        self._send("connected", sidecar_id, at)
+
+    def disconnected(self, sidecar_id: str, at: float) -> None:
+        self._send("disconnected", sidecar_id, at)
+
+    def failed(self, sidecar_id: str, message: str) -> None:
+        self._send("failed", sidecar_id, message)
+
+
+class MeshClient(QObject):
+    """Streams from every sidecar of one mesh at a time, delivered on the GUI thread."""
+
+    snapshot_received = Signal(str, object)  # sidecar id, proxy.admin.models.StatsSnapshot
+    event_received = Signal(str, object)  # sidecar id, proxy.admin.models.AdminEvent
+    info_received = Signal(str, object)  # sidecar id, proxy.admin.models.Info
+    sidecar_connected = Signal(str, float)  # sidecar id, wall time
+    sidecar_disconnected = Signal(str, float)  # sidecar id, wall time it was last seen alive
+    sidecar_failed = Signal(str, str)  # sidecar id, what went wrong (never a token)
+
+    _delivered = Signal(int, str, str, object)  # generation, kind, sidecar id, payload
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        interval: float = 1.0,
+        stale_after: float = 3.5,
+        client_factory: ClientFactory = admin_client_for,
+    ) -> None:
+        super().__init__(parent)
+        self._interval = interval
+        self._stale_after = stale_after
+        self._client_factory = client_factory
+        self._generation = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._tasks: list[asyncio.Task[None]] = []  # touched on the loop thread only
+        self._routes = {
+            "snapshot": self.snapshot_received,
+            "event": self.event_received,
+            "info": self.info_received,
+            "connected": self.sidecar_connected,
+            "disconnected": self.sidecar_disconnected,
+            "failed": self.sidecar_failed,
+        }
+        self._delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def connect_to(self, targets: Iterable[SidecarTarget]) -> None:
+        """Watch exactly `targets` from now on (any previous mesh is dropped). Returns at once."""
+        self._generation += 1
+        loop = self._ensure_loop()
+        sink = _SignalSink(self._delivered, self._generation)
+        loop.call_soon_threadsafe(self._restart_watches, tuple(targets), sink)
+
+    def disconnect_all(self) -> None:
+        self._generation += 1
+        if self._loop is not None and self.running:
+            self._loop.call_soon_threadsafe(self._restart_watches, (), None)
+
+    def shutdown(self, timeout: float = SHUTDOWN_WAIT_S) -> None:
+        """Stop every stream and the loop; waits (bounded) for the thread, at quit only."""
+        self._generation += 1
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is None or thread is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop already closed
+            loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._stop(loop)))
+        thread.join(timeout)
+
+    # -- GUI thread ------------------------------------------------------------------------
+    def _deliver(self, generation: int, kind: str, sidecar_id: str, payload: object) -> None:
+        if generation == self._generation:
+            self._routes[kind].emit(sidecar_id, payload)
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None or not self.running:
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(
+                target=self._run_loop, args=(loop,), name="meshgui-client", daemon=True
+            )
+            self._loop, self._thread = loop, thread
+            thread.start()
+        assert self._loop is not None
+        return self._loop
+
+    # -- loop thread -----------------------------------------------------------------------
+    @staticmethod
+    def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_forever()
+        finally:
+            loop.close()
+
+    def _restart_watches(self, targets: tuple[SidecarTarget, ...], sink: Any) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+        for target in targets:
+            watch = SidecarWatch(
+                target,
+                sink,
+                interval=self._interval,
+                stale_after=self._stale_after,
+                client_factory=self._client_factory,
+            )
+            name = f"watch:{target.sidecar_id}"
+            self._tasks.append(asyncio.create_task(watch.run(), name=name))
+
+    async def _stop(self, loop: asyncio.AbstractEventLoop) -> None:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        loop.stop()

@@ -1,0 +1,129 @@
+"""The details dock: charts of the selected edge, or the selected service's instances.
+
+Only the selection is charted, and only while it is selected (DESIGN.md: a chart per edge
+collapses at scale); each refresh asks the model for that one edge's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from meshgui.views.edge_charts import EdgeCharts
+from meshgui.views.instance_table import InstanceTable
+from meshgui.views.styles import exact_ms, health_name
+
+HistorySource = Callable[[Any, float], Any]  # (EdgeKey, seconds) -> EdgeHistory
+
+
+class NodeDetails(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.table = InstanceTable(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    def show_node(self, name: str, node: Any | None) -> None:
+        self.title.setText(name)
+        if node is None:
+            self.summary.setText("This service is no longer in the mesh.")
+            self.table.show_instances(())
+            return
+        self.summary.setText(
+            f"{health_name(node.health).lower()} · {node.rps_in:.2f} req/s in · "
+            f"{node.error_pct:.2f}% errors · p99 {exact_ms(node.p99_ms)}"
+        )
+        self.table.show_instances(node.instances)
+
+
+class DetailsDock(QDockWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Details", parent)
+        self.setObjectName("detailsDock")
+        self.setAllowedAreas(
+            Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.pages = QStackedWidget(self)
+        self.empty = QLabel("Select a call (edge) to chart it, or a service to list its instances.")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.charts = EdgeCharts(self)
+        self.node_details = NodeDetails(self)
+        for page in (self.empty, self.charts, self.node_details):
+            self.pages.addWidget(page)
+        self.setWidget(self.pages)
+        self.selected_edge: Any = None
+        self.selected_node: str | None = None
+        self._view: Any = None
+        self._history: HistorySource | None = None
+        self.charts.window_changed.connect(lambda _s: self._refresh_selection())
+
+    def set_source(self, history: HistorySource | None) -> None:
+        """Where edge histories come from (the model's `history`); None: nothing connected."""
+        self._history = history
+
+    def select_edge(self, key: Any) -> None:
+        if key is None:
+            if self.selected_edge is not None:
+                self.selected_edge = None
+                self._show_page()
+            return
+        self.selected_edge, self.selected_node = key, None
+        self.charts.clear()
+        self._show_page()
+        self._refresh_selection()
+
+    def select_node(self, name: str | None) -> None:
+        if name is None:
+            if self.selected_node is not None:
+                self.selected_node = None
+                self._show_page()
+            return
+        self.selected_node, self.selected_edge = name, None
+        self._show_page()
+        self._refresh_selection()
+
+    def refresh(self, view: Any) -> None:
+        """A new TopologyView: bring the selection's charts or table up to date."""
+        self._view = view
+        self._refresh_selection()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._refresh_selection()
+
+    def _show_page(self) -> None:
+        if self.selected_edge is not None:
+            self.pages.setCurrentWidget(self.charts)
+        elif self.selected_node is not None:
+            self.pages.setCurrentWidget(self.node_details)
+        else:
+            self.pages.setCurrentWidget(self.empty)
+
+    def _refresh_selection(self) -> None:
+        if not self.isVisible():
+            return  # a closed dock charts nothing; showEvent catches up
+        view = self._view
+        if self.selected_edge is not None:
+            key = self.selected_edge
+            stats = None
+            if view is not None and key in view.edges:
+                stats = view.edges[key].stats
+            self.charts.show_edge(key, stats)
+            if self._history is not None:
+                self.charts.show_history(self._history(key, self.charts.window_s))
+        elif self.selected_node is not None:
+            node = view.nodes.get(self.selected_node) if view is not None else None
+            self.node_details.show_node(self.selected_node, node)

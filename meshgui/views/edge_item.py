@@ -1,0 +1,235 @@
+"""A call edge on the topology canvas: an arrow from caller to callee, as thick as its rate,
+coloured by its error rate, dashed for TCP, labelled with req/s, error % and p99.
+
+Updating an edge is a pen lookup and, zoomed in, an `update()`: the label is formatted when it
+is painted and only when the zoom shows labels, because a stats tick touches thousands of edges.
+Zoomed out, the edge paints nothing itself and hands its line and pen to the overview layer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from meshgui.views.edge_geometry import arrow_head, border_point
+from meshgui.views.node_item import NODE_HEIGHT, NodeItem
+from meshgui.views.overview_layer import OverviewLayer
+from meshgui.views.styles import (
+    MAX_EDGE_WIDTH,
+    CanvasStyle,
+    format_bytes_per_s,
+    format_ms,
+    format_pct,
+    format_rate,
+    health_name,
+)
+from meshgui.views.tooltips import edge_tooltip
+
+LABEL_MIN_LOD = 0.6
+"""Below this zoom labels are hidden: unreadable, and the largest share of paint time."""
+LABEL_WIDTH = 124.0
+LABEL_HEIGHT = 30.0
+ARROW_SIZE = 9.0
+PICK_WIDTH = 10.0
+_item_ids = itertools.count()
+
+
+def edge_label(key: Any, stats: Any) -> tuple[str, str]:
+    if key.protocol == "tcp":
+        return f"{format_rate(stats.rps)} conn/s", format_bytes_per_s(stats.bytes_per_s)
+    return (
+        f"{format_rate(stats.rps)} req/s",
+        f"{format_pct(stats.error_pct)} · p99 {format_ms(stats.p99_ms)}",
+    )
+
+
+class EdgeItem(QGraphicsItem):
+    def __init__(
+        self,
+        edge: Any,
+        source: NodeItem,
+        target: NodeItem,
+        style: CanvasStyle,
+        layer: OverviewLayer,
+        offset: float,
+    ) -> None:
+        super().__init__()
+        self.key = edge.key
+        self.uid = next(_item_ids)
+        """The overview layer's key: an int hashes faster than an EdgeKey dataclass."""
+        self.edge = edge
+        self.source = source
+        self.target = target
+        self.offset = offset
+        """Sideways shift in scene units, so A→B and B→A (or HTTP and TCP) do not overlap."""
+        self.label_shown = False
+        """Whether the last paint drew the label (level of detail; tests read it)."""
+        self._style = style
+        self._layer = layer
+        self._label: tuple[str, str] = ("", "")
+        self._label_for: Any = None
+        self._line = QLineF()
+        self._arrow: QPolygonF | None = None
+        self._bounds = QRectF()
+        self._label_rect = QRectF()
+        self._pen_key, self._pen = style.edge_pen(edge.health, edge.stats.rps, self.dashed)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(1)
+        source.edges.append(self)
+        target.edges.append(self)
+        self.adjust()
+
+    @property
+    def dashed(self) -> bool:
+        return bool(self.key.protocol == "tcp")
+
+    @property
+    def pen(self) -> QPen:
+        return self._pen
+
+    @property
+    def overview_geometry(self) -> QLineF:
+        return self._line
+
+    @property
+    def idle(self) -> bool:
+        """Nothing flows: a label of zeros would only clutter the busy edges' labels."""
+        stats = self.edge.stats
+        return bool(stats.rps == 0 and stats.bytes_per_s == 0 and stats.in_flight == 0)
+
+    def detach(self) -> None:
+        self._layer.remove_edge(self.uid)
+        for node in (self.source, self.target):
+            if self in node.edges:
+                node.edges.remove(self)
+
+    def set_edge(self, edge: Any) -> None:
+        self.edge = edge
+        pen_key, pen = self._style.edge_pen(edge.health, edge.stats.rps, self.dashed)
+        if pen_key != self._pen_key:
+            self._pen_key, self._pen = pen_key, pen
+            self._arrow = None  # sized by the pen; built when next painted up close
+            self.sync_overview()
+        if not self._layer.isVisible():
+            self.update()  # the label's numbers changed
+
+    def set_style(self, style: CanvasStyle) -> None:
+        self._style = style
+        edge = self.edge
+        self._pen_key, self._pen = style.edge_pen(edge.health, edge.stats.rps, self.dashed)
+        self.sync_overview()
+        self.update()
+
+    def sync_overview(self) -> None:
+        if self.isVisible() and self.source is not self.target:
+            self._layer.put_edge(self.uid, self._pen_key, self._line)
+        else:
+            self._layer.remove_edge(self.uid)
+
+    def label_lines(self) -> tuple[str, str]:
+        stats = self.edge.stats
+        if self._label_for is not stats:
+            self._label, self._label_for = edge_label(self.key, stats), stats
+        return self._label
+
+    def tooltip_text(self) -> str:
+        return edge_tooltip(self.key, self.edge.stats)
+
+    def adjust(self) -> None:
+        """Re-route after a node moved."""
+        start, end = self.source.pos(), self.target.pos()
+        self.prepareGeometryChange()
+        if self.source is self.target:
+            self._line = QLineF(start, start)
+            self._label_rect = QRectF(-LABEL_WIDTH / 2, -LABEL_HEIGHT, LABEL_WIDTH, LABEL_HEIGHT)
+            self._label_rect.translate(start.x(), start.y() - NODE_HEIGHT / 2 - 26)
+            self._bounds = self._loop_rect().united(self._label_rect).adjusted(-12, -12, 12, 12)
+            return
+        line = QLineF(start, end)
+        # Both ends in one place (not laid out yet) have no direction, and unitVector() NaNs.
+        normal = line.normalVector().unitVector() if line.length() > 1e-6 else QLineF()
+        shift = QPointF(normal.dx() * self.offset, normal.dy() * self.offset)
+        a, b = start + shift, end + shift
+        self._line = QLineF(border_point(a, b), border_point(b, a))
+        self._arrow = None
+        middle = self._line.pointAt(0.5)
+        if self.offset:  # beside the line, on this edge's side, clear of its twin's label
+            side = math.copysign(LABEL_HEIGHT / 2 + MAX_EDGE_WIDTH / 2 + 2, self.offset)
+            middle += QPointF(normal.dx() * side, normal.dy() * side)
+        self._label_rect = QRectF(0, 0, LABEL_WIDTH, LABEL_HEIGHT)
+        self._label_rect.moveCenter(middle)
+        pad = MAX_EDGE_WIDTH + ARROW_SIZE
+        line_box = QRectF(self._line.p1(), self._line.p2()).normalized()
+        self._bounds = line_box.adjusted(-pad, -pad, pad, pad).united(self._label_rect)
+        self.sync_overview()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        if self.source is self.target:
+            path.addEllipse(self._loop_rect())
+        else:
+            path.moveTo(self._line.p1())
+            path.lineTo(self._line.p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(PICK_WIDTH, self._pen.widthF() + 4))
+        shape = stroker.createStroke(path)
+        shape.addRect(self._label_rect)
+        return shape
+
+    def _loop_rect(self) -> QRectF:
+        centre = self.source.pos()
+        return QRectF(centre.x() + 30, centre.y() - NODE_HEIGHT / 2 - 24, 40, 40)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        loop = self.source is self.target
+        if self.isSelected():
+            halo = QPen(self._style.selection_halo, self._pen.widthF() + 6)
+            halo.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(halo)
+            self._draw_path(painter, loop)
+        painter.setPen(self._pen)
+        self._draw_path(painter, loop)
+        if not loop and self._line.length() >= 1:
+            if self._arrow is None:
+                self._arrow = arrow_head(self._line, ARROW_SIZE + self._pen.widthF())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._pen.color())
+            painter.drawPolygon(self._arrow)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        self.label_shown = lod >= LABEL_MIN_LOD and not self.idle
+        if self.label_shown:
+            self._draw_label(painter)
+
+    def _draw_path(self, painter: QPainter, loop: bool) -> None:
+        if loop:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(self._loop_rect())
+        else:
+            painter.drawLine(self._line)
+
+    def _draw_label(self, painter: QPainter) -> None:
+        style = self._style
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.label_background)
+        first, second = self.label_lines()
+        painter.setFont(style.label_font)
+        metrics = painter.fontMetrics()
+        width = max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second)) + 10
+        box = QRectF(0, 0, min(width, LABEL_WIDTH), LABEL_HEIGHT)
+        box.moveCenter(self._label_rect.center())
+        painter.drawRoundedRect(box, 4, 4)
+        failing = health_name(self.edge.health) == "FAILING"
+        painter.setPen(self._pen.color() if failing else style.text)
+        align = Qt.AlignmentFlag.AlignHCenter
+        painter.drawText(box, align | Qt.AlignmentFlag.AlignTop, first)
+        painter.drawText(box, align | Qt.AlignmentFlag.AlignBottom, second)

@@ -1,0 +1,114 @@
+"""One connected mesh: the client's signals feed a fresh model, and once a second the model's
+view goes out to whoever draws it. Data flows one way: sidecar -> client -> model -> view."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from meshgui.client import MeshClient, SidecarTarget
+
+REFRESH_MS = 1000
+
+
+def describe_event(sidecar_id: str, event: Any) -> str:
+    """One status-bar line for an admin event (ejections, drains, config changes)."""
+    kind = getattr(event, "kind", "")
+    if kind == "endpoint_ejected":
+        return f"{event.endpoint} ({event.service}) ejected for {event.duration_s:.0f} s"
+    if kind == "endpoint_readmitted":
+        return f"{event.endpoint} ({event.service}) readmitted"
+    if kind == "drain_changed":
+        return f"{event.target} {'draining' if event.drained else 'undrained'}"
+    if kind == "config_applied":
+        return f"{sidecar_id}: config version {event.version} applied by {event.by or 'file'}"
+    return f"{sidecar_id}: {kind or type(event).__name__}"
+
+
+def default_model_factory() -> Any:
+    from meshgui.model.mesh_model import MeshModel  # the model is written alongside
+
+    return MeshModel()
+
+
+class MeshSession(QObject):
+    refreshed = Signal(object, object)  # TopologyView, set of changed EdgeKeys
+    sidecar_failed = Signal(str, str)  # sidecar id, why (never a token)
+    event_described = Signal(str)  # an admin event, as a line for the status bar
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        client: MeshClient | None = None,
+        model_factory: Callable[[], Any] = default_model_factory,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(parent)
+        self.client = client if client is not None else MeshClient(self)
+        self.clock = clock
+        self.model: Any = None
+        self.profile_name: str | None = None
+        self._model_factory = model_factory
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.tick)
+        self.client.snapshot_received.connect(self._on_snapshot)
+        self.client.info_received.connect(self._on_info)
+        self.client.sidecar_connected.connect(self._on_connected)
+        self.client.sidecar_disconnected.connect(self._on_disconnected)
+        self.client.sidecar_failed.connect(self.sidecar_failed)
+        self.client.event_received.connect(
+            lambda sidecar, event: self.event_described.emit(describe_event(sidecar, event))
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.model is not None
+
+    def start(self, profile_name: str, targets: Sequence[SidecarTarget]) -> None:
+        """Drop whatever mesh was shown and watch `targets` with a fresh model."""
+        self.model = self._model_factory()
+        self.profile_name = profile_name
+        self.model.set_sidecars([t.sidecar_id for t in targets])
+        self.client.connect_to(targets)
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.client.disconnect_all()
+        self.model = None
+        self.profile_name = None
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self.client.shutdown()
+
+    def history(self, key: Any, seconds: float) -> Any:
+        return self.model.history(key, seconds) if self.model is not None else None
+
+    def tick(self) -> None:
+        if self.model is None:
+            return
+        changed = self.model.changed_edges()  # since the previous view(): ask before view()
+        self.refreshed.emit(self.model.view(), changed)
+
+    def _on_snapshot(self, sidecar_id: str, snapshot: object) -> None:
+        if self.model is not None:
+            self.model.ingest(sidecar_id, snapshot)
+
+    def _on_info(self, sidecar_id: str, info: object) -> None:
+        set_info = getattr(self.model, "set_info", None)  # optional in the model's API
+        if set_info is not None:
+            set_info(sidecar_id, info)
+
+    def _on_connected(self, sidecar_id: str, at: float) -> None:
+        if self.model is not None:
+            self.model.sidecar_connected(sidecar_id, at)
+
+    def _on_disconnected(self, sidecar_id: str, at: float) -> None:
+        if self.model is not None:
+            self.model.sidecar_disconnected(sidecar_id, at)

@@ -1,0 +1,151 @@
+"""A service on the topology canvas: a rounded box tinted by health, with its name, instance
+count and rate — or, grey, since when its sidecars are gone. Draggable; the edges follow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from meshgui.views.overview_layer import OverviewLayer
+from meshgui.views.styles import (
+    CanvasStyle,
+    clock_time,
+    format_rate,
+    health_colour,
+    health_name,
+)
+from meshgui.views.tooltips import node_tooltip
+
+NODE_WIDTH = 176.0
+NODE_HEIGHT = 54.0
+NAME_MIN_LOD = 0.3
+"""Below this zoom a node is a coloured box: names are unreadable there and cost paint time."""
+DETAIL_MIN_LOD = 0.55
+
+
+def node_detail(view: Any) -> str:
+    """The second line of a node: why it is grey, or its size and traffic."""
+    if health_name(view.health) == "DISCONNECTED" and view.disconnected_since is not None:
+        return f"disconnected since {clock_time(view.disconnected_since)}"
+    count = len(view.instances)
+    noun = "instance" if count == 1 else "instances"
+    unit = "conn/s" if view.protocol == "tcp" else "req/s"
+    return f"{count} {noun} · {format_rate(view.rps_in)} {unit}"
+
+
+class NodeItem(QGraphicsItem):
+    def __init__(
+        self,
+        view: Any,
+        style: CanvasStyle,
+        layer: OverviewLayer,
+        on_moved: Callable[[NodeItem], None],
+    ) -> None:
+        super().__init__()
+        self._layer = layer
+        self.name: str = view.name
+        self.view = view
+        self.edges: list[Any] = []  # EdgeItems to re-route when this node moves
+        self._style = style
+        self._on_moved = on_moved
+        self._press_pos = QPointF()
+        self._rect = QRectF(-NODE_WIDTH / 2, -NODE_HEIGHT / 2, NODE_WIDTH, NODE_HEIGHT)
+        self._detail = node_detail(view)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setZValue(2)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_view(self, view: Any) -> None:
+        if view == self.view:
+            return
+        health_changed = view.health != self.view.health
+        self.view = view
+        self._detail = node_detail(view)
+        if health_changed:
+            self.sync_overview()
+        if not self._layer.isVisible():
+            self.update()
+
+    @property
+    def overview_geometry(self) -> QRectF:
+        return self._rect.translated(self.pos())
+
+    def sync_overview(self) -> None:
+        if self.isVisible():
+            self._layer.put_node(self.name, self.view.health, self.overview_geometry)
+        else:
+            self._layer.remove_node(self.name)
+
+    def set_style(self, style: CanvasStyle) -> None:
+        self._style = style
+        self.update()
+
+    def detach(self) -> None:
+        self._layer.remove_node(self.name)
+
+    def tooltip_text(self) -> str:
+        return node_tooltip(self.view)
+
+    @property
+    def detail_text(self) -> str:
+        return self._detail
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._rect.adjusted(-3, -3, 3, 3)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        style, view = self._style, self.view
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        colour = health_colour(view.health)
+        selected = self.isSelected()
+        painter.setPen(QPen(style.highlight, 3) if selected else QPen(colour, 1.5))
+        painter.setBrush(QBrush(style.node_fill(view.health)))
+        painter.drawRoundedRect(self._rect, 8, 8)
+        strip = QRectF(self._rect.left(), self._rect.top(), 6, self._rect.height())
+        painter.fillRect(strip.adjusted(1.5, 6, 0, -6), colour)
+        if lod < NAME_MIN_LOD:
+            return
+        text_rect = self._rect.adjusted(14, 6, -8, -6)
+        painter.setPen(style.text)
+        painter.setFont(style.name_font)
+        metrics = painter.fontMetrics()
+        name = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight, int(text_rect.width()))
+        if lod < DETAIL_MIN_LOD:
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, name)
+            return
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignTop, name)
+        grey = health_name(view.health) == "DISCONNECTED"
+        painter.setPen(style.muted_text if grey else style.text)
+        painter.setFont(style.detail_font)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignBottom, self._detail)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self.sync_overview()
+            for edge in self.edges:
+                edge.adjust()
+        return super().itemChange(change, value)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self._press_pos = self.pos()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if self.pos() != self._press_pos:
+            self._on_moved(self)
