@@ -62,6 +62,7 @@ class Destination:
         "_stats",
         "breaker",
         "config",
+        "endpoint_edges",
         "endpoints",
         "name",
         "namespace",
@@ -104,6 +105,8 @@ class Destination:
                 else PeakEwmaBalancer(members, rng)
             )
         self._edges: dict[str, HttpEdge] = {}
+        self.endpoint_edges: dict[EndpointState, HttpEdge] = {}
+        """`edge_for`'s answers, for the hot path to look up without a call."""
         self._local = local
         self._stats = stats
 
@@ -118,6 +121,7 @@ class Destination:
             )
             edge = self._stats.http_edge("source", self._local, peer)
             self._edges[endpoint.name] = edge
+        self.endpoint_edges[endpoint] = edge
         return edge
 
     def service_edge(self) -> HttpEdge:
@@ -142,8 +146,10 @@ class CompiledRoute:
         "budget",
         "conditions",
         "header_matches",
+        "matches_every_path",
         "method",
         "name",
+        "only_backend",
         "path_prefix",
         "per_try_timeout",
         "retry_non_idempotent",
@@ -167,6 +173,12 @@ class CompiledRoute:
         self._backends = [(dest, dest.balancer(subset)) for _, dest, subset in weighted]
         self._cumulative = list(accumulate(w for w, _, _ in weighted))
         self._total = float(self._cumulative[-1])
+        self.only_backend = self._backends[0] if len(self._backends) == 1 else None
+        """The backend when there is just one: the hot path then skips `pick_backend`."""
+        self.matches_every_path = (
+            self.path_prefix == b"/" and self.method is None and not self.header_matches
+        )
+        """No condition but the catch-all prefix: any origin-form target ("/...") matches."""
         self.timeout = config.timeout
         retry = config.retry
         self.attempts = retry.attempts if retry else 0
@@ -188,6 +200,10 @@ class CompiledRoute:
             return False
         if self.method is not None and method != self.method:
             return False
+        return self.headers_match(headers)
+
+    def headers_match(self, headers: list[tuple[bytes, bytes]]) -> bool:
+        """Every header condition holds; `headers` are (lower-cased name, value) pairs."""
         for name, value in self.header_matches:
             if not any(n.lower() == name and v == value for n, v in headers):
                 return False
@@ -242,6 +258,9 @@ class RoutingTable:
             for name, svc in mesh.services.items()
         }
         self._by_host: dict[bytes, tuple[CompiledRoute, ...]] = {}
+        # Hosts whose first route has no condition but the catch-all prefix: it wins for every
+        # origin-form request, so a request to such a host needs one lookup and nothing else.
+        self.catch_all: dict[bytes, CompiledRoute] = {}
         for name, svc in mesh.services.items():
             if svc.protocol != "http":
                 continue
@@ -249,7 +268,12 @@ class RoutingTable:
                 CompiledRoute(r, self.destinations, clock) for r in mesh.routes_for(name)
             )
             for key in host_keys(name, namespace):
-                self._by_host[key] = routes
+                self._remember(key, routes)
+
+    def _remember(self, host: bytes, routes: tuple[CompiledRoute, ...]) -> None:
+        self._by_host[host] = routes
+        if routes and routes[0].matches_every_path:
+            self.catch_all[host] = routes[0]
 
     def routes_for_host(self, host: bytes) -> tuple[CompiledRoute, ...] | None:
         routes = self._by_host.get(host)
@@ -258,8 +282,40 @@ class RoutingTable:
             bare = host.rsplit(b":", 1)[0] if b":" in host and not host.endswith(b"]") else host
             routes = self._by_host.get(bare.lower())
             if routes is not None and len(self._by_host) < 10_000:
-                self._by_host[host] = routes
+                self._remember(host, routes)
         return routes
+
+    def route_for(
+        self,
+        host: bytes,
+        method: bytes,
+        target: bytes,
+        headers: Callable[[], list[tuple[bytes, bytes]]],
+    ) -> CompiledRoute | None:
+        """The first route for `host` that matches; `target` is the request target as sent
+        (query included). `headers` gives (lower-cased name, value) pairs and is called only
+        when a route on the way matches on headers, so most requests never build the list."""
+        route = self.catch_all.get(host)
+        if route is not None:
+            # Every path prefix starts with "/", so nothing else could match either.
+            return route if target[:1] == b"/" else None
+        routes = self.routes_for_host(host)
+        if routes is None:
+            return None
+        path = target.split(b"?", 1)[0]
+        pairs: list[tuple[bytes, bytes]] | None = None
+        for route in routes:
+            if not path.startswith(route.path_prefix):
+                continue
+            if route.method is not None and method != route.method:
+                continue
+            if route.header_matches:
+                if pairs is None:
+                    pairs = headers()
+                if not route.headers_match(pairs):
+                    continue
+            return route
+        return None
 
     def match(
         self, host: bytes, method: bytes, path: bytes, headers: list[tuple[bytes, bytes]]

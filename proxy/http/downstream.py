@@ -1,5 +1,9 @@
 """The server side of a sidecar listener: parses requests from a client connection, hands each to
 an `Exchange`, and writes responses back in order (pipelined requests are served one at a time).
+
+Per request the parser calls back on the URL, on each header (see `request_head.py`), at the
+end of the head and at the end of the message; there is no `on_message_begin`: the head's state
+is reset once it has been handed to the router.
 """
 
 from __future__ import annotations
@@ -10,54 +14,50 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 import httptools
 
+from proxy.http.request_head import HeaderActions, RequestHeadReader
 from proxy.http.wire import simple_response
 
 if TYPE_CHECKING:
     from proxy.http.exchange import Exchange
     from proxy.http.runtime import ProxyRuntime
 
-# Header names the listener looks at while parsing (lower-case) -> what it does with them.
-KEEP, DROP, HOST, TE, EXPECT, CONNECTION = 0, 1, 2, 3, 4, 5
 MAX_PIPELINE = 32
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+NO_DEADLINE = float("inf")
 
 
 class Router(Protocol):
-    header_actions: dict[bytes, int]
+    header_actions: HeaderActions
 
     def open(
         self, down: DownstreamConnection, method: bytes, url: bytes, keep_alive: bool, chunked: bool
     ) -> Exchange: ...
 
 
-class DownstreamConnection(asyncio.Protocol):
+class DownstreamConnection(RequestHeadReader, asyncio.Protocol):
     __slots__ = (
         "_awaiting_head",
+        "_clock",
         "_eof",
         "_head_bytes",
         "_head_started",
         "_parsing",
         "_paused",
-        "chunked",
+        "_timer_key",
         "closed",
         "connections",
-        "drop_names",
-        "head_size",
-        "headers",
-        "host",
-        "kept_headers",
         "last_activity",
         "parser",
         "peer_ip",
         "queue",
         "router",
         "rt",
-        "special",
+        "timer_at",
         "transport",
-        "url",
     )
 
     def __init__(self, rt: ProxyRuntime, router: Router, connections: set[DownstreamConnection]):
+        RequestHeadReader.__init__(self, router.header_actions)
         self.rt = rt
         self.router = router
         self.connections = connections
@@ -69,21 +69,14 @@ class DownstreamConnection(asyncio.Protocol):
         self._paused = False
         self._eof = False
         self.peer_ip = b"127.0.0.1"
-        self.last_activity = rt.loop.time()
+        self._clock = rt.loop.time
+        self.last_activity = self._clock()
         self._awaiting_head = True
         self._head_bytes = 0
         self._head_started = 0.0
-        self._new_message()
-
-    def _new_message(self) -> None:
-        self.url = b""
-        self.head_size = 0
-        self.kept_headers: list[bytes] = []
-        self.headers: list[tuple[bytes, bytes]] = []
-        self.host = b""
-        self.chunked = False
-        self.special: dict[bytes, bytes] = {}
-        self.drop_names: tuple[bytes, ...] = ()
+        self.timer_at = NO_DEADLINE
+        """When this connection's entry in the timer wheel fires (see `arm`)."""
+        self._timer_key = -1
 
     # -- asyncio.Protocol --------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -96,7 +89,7 @@ class DownstreamConnection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.closed:
             return
-        now = self.rt.loop.time()
+        now = self._clock()
         self.last_activity = now
         if self._awaiting_head:
             if not self._head_bytes:
@@ -122,6 +115,9 @@ class DownstreamConnection(asyncio.Protocol):
         self.closed = True
         self.transport = None
         self.connections.discard(self)
+        if self._timer_key >= 0:  # the wheel must not keep closed connections alive
+            self.rt.timers.cancel(self._timer_key, self)
+            self._timer_key = -1
         queue = self.queue
         if queue:
             active = queue[0]
@@ -137,31 +133,6 @@ class DownstreamConnection(asyncio.Protocol):
             self.queue[0].resume_up_reading()
 
     # -- httptools callbacks -----------------------------------------------------------------
-    def on_message_begin(self) -> None:
-        self._new_message()
-
-    def on_url(self, url: bytes) -> None:
-        self.url += url
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.head_size += len(name) + len(value) + 4
-        lname = name.lower()
-        self.headers.append((lname, value))
-        action = self.router.header_actions.get(lname, KEEP)
-        if action == KEEP:
-            self.kept_headers.append(b"%s: %s\r\n" % (name, value))
-        elif action == HOST:
-            self.host = value
-            self.kept_headers.append(b"%s: %s\r\n" % (name, value))
-        elif action == TE:
-            self.chunked = b"chunked" in value.lower()
-            self.kept_headers.append(b"%s: %s\r\n" % (name, value))
-        elif action == CONNECTION:
-            # Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
-            self.drop_names += tuple(t.strip().lower() for t in value.split(b",") if t.strip())
-        elif action != DROP:
-            self.special[lname] = value
-
     def on_headers_complete(self) -> None:
         self._awaiting_head = False
         self._head_bytes = 0
@@ -171,21 +142,20 @@ class DownstreamConnection(asyncio.Protocol):
             self.reject(431, b"mesh: request head too large\n")
             return
         if self.drop_names:
-            drop = self.drop_names
-            self.kept_headers = [
-                h for h in self.kept_headers if h.split(b":", 1)[0].lower() not in drop
-            ]
+            self.drop_connection_options()
         parser = self.parser
         exchange = self.router.open(
             self, parser.get_method(), self.url, parser.should_keep_alive(), self.chunked
         )
+        special = self.special
+        self.next_head()
         self._parsing = exchange
         queue = self.queue
         queue.append(exchange)
         if len(queue) == 1:
-            if self.special.get(b"expect", b"").lower() == b"100-continue":
+            if special is not None and special.get(b"expect", b"").lower() == b"100-continue":
                 self.write(CONTINUE)  # the proxy streams the body itself; tell the client to send
-            exchange.start()
+            exchange.start(self.last_activity)
         elif len(queue) >= MAX_PIPELINE:
             self.pause_reading()
 
@@ -195,16 +165,20 @@ class DownstreamConnection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         self._awaiting_head = True
-        if self._parsing is not None:
-            self._parsing.on_request_complete()
+        exchange = self._parsing
+        if exchange is not None:
             self._parsing = None
+            if exchange.chunked:
+                exchange.on_request_complete()  # sends the last chunk too
+            else:
+                exchange.body_complete = True
 
     # -- used by exchanges -------------------------------------------------------------------
     def write(self, data: bytes) -> None:
         if self.transport is not None:
             self.transport.write(data)
 
-    def on_exchange_done(self, exchange: Exchange) -> None:
+    def on_exchange_done(self, exchange: Exchange, now: float) -> None:
         queue = self.queue
         if not queue or queue[0] is not exchange:
             return  # the connection is gone and took the queue with it
@@ -215,7 +189,28 @@ class DownstreamConnection(asyncio.Protocol):
         if self._paused and len(queue) < MAX_PIPELINE // 2:
             self.resume_reading()
         if queue:
-            queue[0].start()
+            queue[0].start(now)
+
+    def arm(self, deadline: float) -> None:
+        """Have `on_timer` called at or after `deadline`, an exchange's deadline.
+
+        One wheel entry per connection serves all its exchanges in turn: a later deadline does
+        not touch the wheel, because the earlier entry, when it fires, re-arms for whichever
+        exchange is active then. So a keep-alive connection touches the wheel about once per
+        timeout, not once per request, and finished requests need no cancelling.
+        """
+        if deadline < self.timer_at:
+            timers = self.rt.timers
+            if self._timer_key >= 0:
+                timers.cancel(self._timer_key, self)
+            self.timer_at = deadline
+            self._timer_key = timers.schedule(deadline, self)
+
+    def on_timer(self, now: float) -> None:
+        self._timer_key = -1
+        self.timer_at = NO_DEADLINE
+        if self.queue:
+            self.queue[0].on_timer(now)
 
     def abort_after(self, exchange: Exchange) -> None:
         """A response broke off mid-way: the only honest signal left is closing the connection."""

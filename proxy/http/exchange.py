@@ -1,22 +1,23 @@
 """One request's way through the sidecar: pick an endpoint, send, maybe retry, forward the answer.
 
 The common path is plain calls: pick, take a pooled connection, write, forward the response
-bytes, record. Timers (via the shared `TimerWheel`), connects and backoff engage only for the
-requests that need them. The policy order follows DESIGN.md: route -> metrics -> timeout ->
-retry (budget, backoff) -> breaker -> balancer -> endpoint (outlier, drain, pool) -> wire.
+bytes, record. Timers (via the shared `TimerWheel`, one entry per client connection), connects
+and backoff engage only for the requests that need them. The policy order follows DESIGN.md:
+route -> metrics -> timeout -> retry (budget, backoff) -> breaker -> balancer -> endpoint
+(outlier, drain, pool) -> wire.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from proxy.http.upstream import ConnectionPool, UpstreamConnection
 from proxy.http.wire import LAST_CHUNK, MeshError, chunk
 from proxy.policy.retry import backoff_delay
 
 if TYPE_CHECKING:
     from proxy.http.downstream import DownstreamConnection
     from proxy.http.runtime import ProxyRuntime
+    from proxy.http.upstream import ConnectionPool, UpstreamConnection
     from proxy.policy.endpoint import EndpointState
     from proxy.routing import Balancer, CompiledRoute, Destination
     from proxy.telemetry import HttpEdge
@@ -26,7 +27,6 @@ NO_DEADLINE = float("inf")
 
 class Exchange:
     __slots__ = (
-        "_timer_key",
         "balancer",
         "body",
         "body_complete",
@@ -44,7 +44,6 @@ class Exchange:
         "fixed_edge",
         "flags",
         "head",
-        "is_head",
         "keep_alive",
         "method",
         "request_bytes",
@@ -65,22 +64,21 @@ class Exchange:
         down: DownstreamConnection,
         method: bytes,
         head: bytes,
-        *,
         chunked: bool,
         keep_alive: bool,
         route: CompiledRoute | None,
-        fixed_edge: HttpEdge | None = None,
+        fixed_edge: HttpEdge | None,
     ) -> None:
         self.rt = rt
         self.down = down
         self.method = method
-        self.is_head = method == b"HEAD"
         self.head = head
         self.chunked = chunked
         self.keep_alive = keep_alive
         self.route = route
         self.fixed_edge = fixed_edge
-        self.body: list[bytes] = []
+        self.edge: HttpEdge | None = fixed_edge
+        self.body: list[bytes] | None = None
         self.body_len = 0
         self.body_complete = False
         self.retryable_body = True
@@ -94,14 +92,11 @@ class Exchange:
         self.first_failure = 0.0
         self.deadline = NO_DEADLINE
         self.try_deadline = NO_DEADLINE
-        self._timer_key = -1
         self.up: UpstreamConnection | None = None
         self.endpoint: EndpointState | None = None
         self.dest: Destination | None = None
         self.balancer: Balancer | None = None
-        self.edge: HttpEdge | None = fixed_edge
         self.started = 0.0
-        self.try_started = 0.0
 
     # -- request side (called by the downstream connection) ----------------------------------
     def on_body(self, data: bytes) -> None:
@@ -112,12 +107,15 @@ class Exchange:
         if up is not None:
             up.write(data)
         if up is None or self.retryable_body:
-            self.body.append(data)
+            body = self.body
+            if body is None:
+                body = self.body = []
+            body.append(data)
             self.body_len += len(data)
             if self.retryable_body and self.body_len > self.rt.retry_buffer_bytes:
                 self.retryable_body = False
                 if up is not None:
-                    self.body = []  # already sent and no longer kept for a retry
+                    self.body = None  # already sent and no longer kept for a retry
 
     def on_request_complete(self) -> None:
         self.body_complete = True
@@ -129,59 +127,76 @@ class Exchange:
         if up is not None:
             up.write(data)
         if up is None or self.retryable_body:
-            self.body.append(data)
+            body = self.body
+            if body is None:
+                body = self.body = []
+            body.append(data)
 
     # -- start and tries ---------------------------------------------------------------------
-    def start(self) -> None:
-        rt = self.rt
-        now = rt.loop.time()
+    def start(self, now: float) -> None:
         self.started = now
         route = self.route
         if route is None:
             self.fail(MeshError.NO_ROUTE)
             return
-        dest, balancer = route.pick_backend(rt.random)
-        self.dest = dest
+        backend = route.only_backend
+        dest, balancer = backend if backend is not None else route.pick_backend(self.rt.random)
         self.balancer = balancer
         if not dest.breaker.try_acquire():
-            self.dest = None  # nothing to release
             self._record_on(dest.service_edge())
             self.fail(MeshError.OVERFLOW)
             return
+        self.dest = dest  # from here on the breaker slot is ours to release
         if route.budget is not None:
             route.budget.record_request()
         if route.timeout is not None:
             self.deadline = now + route.timeout
-        self._try(now, None)
+        self._try(now, None, route, dest, balancer)
 
-    def _try(self, now: float, exclude: EndpointState | None) -> None:
-        assert self.balancer is not None and self.dest is not None and self.route is not None
-        endpoint = self.balancer.pick(now, exclude)
+    def _try_again(self, now: float, exclude: EndpointState | None) -> None:
+        route, dest, balancer = self.route, self.dest, self.balancer
+        assert route is not None and dest is not None and balancer is not None
+        self._try(now, exclude, route, dest, balancer)
+
+    def _try(
+        self,
+        now: float,
+        exclude: EndpointState | None,
+        route: CompiledRoute,
+        dest: Destination,
+        balancer: Balancer,
+    ) -> None:
+        endpoint = balancer.pick(now, exclude)
         if endpoint is None:
             if self.fixed_edge is None:
-                self.edge = self.dest.service_edge()
+                self.edge = dest.service_edge()
             self.fail(MeshError.NO_HEALTHY_ENDPOINT)
             return
         self.tries += 1
         self.endpoint = endpoint
         self.try_started = now
-        endpoint.on_request_start()
-        if self.fixed_edge is None:
-            self.edge = self.dest.edge_for(endpoint)
-        edge = self.edge
-        assert edge is not None
+        endpoint.pending += 1  # EndpointState.on_request_start, without the call
+        edge = self.fixed_edge
+        if edge is None:
+            edge = self.edge = dest.endpoint_edges.get(endpoint) or dest.edge_for(endpoint)
         edge.in_flight += 1
-        per_try = self.route.per_try_timeout
-        self.try_deadline = now + per_try if per_try is not None else NO_DEADLINE
-        self._arm_timer()
-        pool = endpoint.pool
+        per_try = route.per_try_timeout
+        if per_try is not None:
+            self.try_deadline = now + per_try
+        deadline = self.deadline if self.deadline < self.try_deadline else self.try_deadline
+        if deadline < self.down.timer_at:
+            self.down.arm(deadline)
+        pool: ConnectionPool | None = endpoint.pool  # type: ignore[assignment]
         if pool is None:
             pool = endpoint.pool = self.rt.pool_for(endpoint.host, endpoint.port)
-        assert isinstance(pool, ConnectionPool)
         conn = pool.take_idle()
         if conn is not None:
-            self._send(conn)
-        elif self.dest.breaker.try_enter_pending():
+            if self.body:
+                self._send(conn)
+            else:
+                self.up = conn
+                conn.send(self, self.head)
+        elif dest.breaker.try_enter_pending():
             tries = self.tries
             pool.connect(lambda c, e: self._connected(tries, c, e))
         else:
@@ -207,16 +222,19 @@ class Exchange:
 
     def _send(self, conn: UpstreamConnection) -> None:
         self.up = conn
-        if self.body:
-            conn.send(self, self.head + b"".join(self.body))
+        body = self.body
+        if body:
+            conn.send(self, self.head + b"".join(body))
             if not self.retryable_body:
-                self.body = []
+                self.body = None
         else:
             conn.send(self, self.head)
 
     # -- response side (called by the upstream connection) -----------------------------------
-    def on_response_head(self, conn: UpstreamConnection, status: int) -> bool:
-        """True: forward this response. False: it was held back and a retry is under way."""
+    def on_response_head(self, conn: UpstreamConnection, status: int, raw: bytes) -> bool:
+        """The response head arrived (`raw`: it and any bytes after it, ready to forward).
+
+        True: forwarded to the client. False: held back, and a retry is under way."""
         route = self.route
         if (
             status >= 500
@@ -232,7 +250,11 @@ class Exchange:
         if self.first_failure and status < 500:
             edge = self.edge
             assert edge is not None
-            edge.record_recovery((self.rt.loop.time() - self.first_failure) * 1000.0)
+            edge.record_recovery((self.rt.clock() - self.first_failure) * 1000.0)
+        self.response_bytes += len(raw)
+        transport = self.down.transport
+        if transport is not None:
+            transport.write(raw)
         return True
 
     def write_down(self, data: bytes) -> None:
@@ -240,10 +262,15 @@ class Exchange:
         self.down.write(data)
 
     def on_response_complete(self, conn: UpstreamConnection) -> None:
-        now = self.rt.loop.time()
+        now = self.rt.clock()
         self._end_try(now, failed=self.code >= 500)
-        reusable = self.body_complete  # a request still being sent leaves the connection dirty
-        self._release_up(reusable=reusable)
+        up = self.up
+        self.up = None
+        if up is not None:
+            if self.body_complete:
+                up.release()
+            else:
+                up.close()  # a request still being sent leaves the connection dirty
         self._finish(now)
 
     def on_upstream_failed(self, conn: UpstreamConnection, *, protocol_error: bool) -> None:
@@ -252,9 +279,9 @@ class Exchange:
         self.up = None
         if self.committed:  # mid-response: the client can only be told by closing
             self.flags = "UC"
-            self._end_try(self.rt.loop.time(), failed=True)
+            self._end_try(self.rt.clock(), failed=True)
             self.down.abort_after(self)
-            self._finish(self.rt.loop.time())
+            self._finish(self.rt.clock())
             return
         stale = conn.reused and not protocol_error and self._may_resend_on_fresh_connection()
         retry_ok = stale or (self.route is not None and self.route.conditions.for_reset())
@@ -278,7 +305,7 @@ class Exchange:
             return False
         if not (self.body_complete and self.retryable_body and route.may_retry_method(self.method)):
             return False
-        if self.rt.loop.time() >= self.deadline:
+        if self.rt.clock() >= self.deadline:
             return False
         if route.budget.try_withdraw():
             return True
@@ -286,29 +313,38 @@ class Exchange:
         return False
 
     def _try_failed_after_response(self, status: int) -> None:
-        now = self.rt.loop.time()
+        now = self.rt.clock()
+        failed = self.endpoint
         self._end_try(now, failed=True)
-        self._schedule_retry(now)
+        self._schedule_retry(now, failed)
 
     def _try_failed(self, error: MeshError, *, retry_ok: bool, free: bool = False) -> None:
-        now = self.rt.loop.time()
+        now = self.rt.clock()
+        failed = self.endpoint
         self._end_try(now, failed=True)
         if retry_ok and (free or self._may_retry()):
             if free:
-                self.tries -= 1  # a stale pooled connection does not use up an attempt
-            self._schedule_retry(now, immediate=free)
+                # A stale pooled connection does not use up an attempt, and says nothing
+                # against its endpoint, which may take the request again.
+                self.tries -= 1
+                self._schedule_retry(now, None, immediate=True)
+            else:
+                self._schedule_retry(now, failed)
             return
         if self.flags == "URX":
             error = MeshError.RETRY_BUDGET_EXHAUSTED
         self.fail(error)
 
-    def _schedule_retry(self, now: float, immediate: bool = False) -> None:
+    def _schedule_retry(
+        self, now: float, failed: EndpointState | None, immediate: bool = False
+    ) -> None:
+        """Try again, away from `failed` (the endpoint that just failed) unless it is the only
+        one left."""
         if not self.first_failure:
             self.first_failure = now
         edge = self.edge
         if edge is not None and not immediate:
             edge.add_retry()
-        failed = self.endpoint
         route = self.route
         assert route is not None
         delay = (
@@ -319,13 +355,13 @@ class Exchange:
             )
         )
         if delay <= 0:
-            self._try(now, failed)
+            self._try_again(now, failed)
         else:
             self.rt.loop.call_later(delay, self._retry_now, failed)
 
     def _retry_now(self, failed: EndpointState | None) -> None:
         if not self.finished:
-            self._try(self.rt.loop.time(), failed)
+            self._try_again(self.rt.clock(), failed)
 
     def _end_try(self, now: float, *, failed: bool) -> None:
         endpoint = self.endpoint
@@ -338,7 +374,7 @@ class Exchange:
             if failed:
                 if dest.outlier.on_failure(endpoint, now):
                     self.rt.on_endpoint_ejected(dest, endpoint)
-            else:
+            elif endpoint.consecutive_failures:  # nothing to reset on the common path
                 dest.outlier.on_success(endpoint)
         edge = self.edge
         if edge is not None:
@@ -358,7 +394,7 @@ class Exchange:
         if self.finished:
             return
         self._release_up(reusable=False)
-        self._end_try(self.rt.loop.time(), failed=True)
+        self._end_try(self.rt.clock(), failed=True)
         if self.committed:
             self.down.abort_after(self)
         else:
@@ -367,7 +403,7 @@ class Exchange:
             self.committed = True
             self.keep_alive = self.keep_alive and self.body_complete
             self.write_down(self.rt.error_response(error, close=not self.keep_alive))
-        self._finish(self.rt.loop.time())
+        self._finish(self.rt.clock())
 
     def _record_on(self, edge: HttpEdge) -> None:
         if self.fixed_edge is None:
@@ -377,10 +413,9 @@ class Exchange:
         if self.finished:
             return
         self.finished = True
-        if self._timer_key >= 0:
-            self.rt.timers.cancel(self._timer_key, self)
-        if self.dest is not None:
-            self.dest.breaker.release()
+        dest = self.dest
+        if dest is not None:
+            dest.breaker.release()
         edge = self.edge
         if edge is not None:
             edge.record(
@@ -390,19 +425,10 @@ class Exchange:
                 self.request_bytes,
                 self.response_bytes,
             )
-        self.down.on_exchange_done(self)
+        self.down.on_exchange_done(self, now)
 
-    # -- timers ------------------------------------------------------------------------------
-    def _arm_timer(self) -> None:
-        deadline = min(self.deadline, self.try_deadline)
-        if deadline == NO_DEADLINE:
-            return
-        if self._timer_key >= 0:
-            self.rt.timers.cancel(self._timer_key, self)
-        self._timer_key = self.rt.timers.schedule(deadline, self)
-
+    # -- timers (called through the client connection's entry in the wheel) ------------------
     def on_timer(self, now: float) -> None:
-        self._timer_key = -1
         if self.finished:
             return
         if now >= self.deadline:
@@ -414,18 +440,24 @@ class Exchange:
             retry_ok = route is not None and route.conditions.for_status(504)
             self._try_failed(MeshError.UPSTREAM_TIMEOUT, retry_ok=retry_ok)
         else:
-            self._arm_timer()
+            # Wait for the next deadline still ahead; a per-try one that passed while the
+            # response streams (or between tries) no longer counts.
+            deadline = self.deadline
+            if now < self.try_deadline < deadline:
+                deadline = self.try_deadline
+            if deadline != NO_DEADLINE:
+                self.down.arm(deadline)
 
     def abort(self) -> None:
         """The client went away: stop the upstream work and count it (code 0, flag DC)."""
         if self.finished:
             return
         self._release_up(reusable=False)
-        self._end_try(self.rt.loop.time(), failed=False)
+        self._end_try(self.rt.clock(), failed=False)
         if not self.committed:
             self.code = 0
         self.flags = "DC"
-        self._finish(self.rt.loop.time())
+        self._finish(self.rt.clock())
 
     # -- back-pressure -----------------------------------------------------------------------
     def pause_down_reading(self) -> None:

@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from random import getrandbits
 from typing import TYPE_CHECKING
 
-from proxy.http.downstream import CONNECTION, DROP, EXPECT, HOST, TE, DownstreamConnection
+from proxy.http.downstream import DownstreamConnection
 from proxy.http.exchange import Exchange
+from proxy.http.request_head import CONNECTION, DROP, EXPECT, HOST, TE, HeaderActions
 from proxy.http.wire import HOP_BY_HOP, new_request_id
 from proxy.telemetry import UNKNOWN_WORKLOAD, HttpEdge, StatsRegistry, Workload
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from proxy.routing import CompiledRoute, RoutingTable
 
 
-def _actions(*, special: tuple[bytes, ...]) -> dict[bytes, int]:
+def _actions(*, special: tuple[bytes, ...]) -> HeaderActions:
     actions = dict.fromkeys(HOP_BY_HOP, DROP)
     actions.update(
         {
@@ -34,7 +36,7 @@ def _actions(*, special: tuple[bytes, ...]) -> dict[bytes, int]:
     )
     for name in special:
         actions[name] = EXPECT  # remembered in `special`, left out of the forwarded head
-    return actions
+    return HeaderActions(actions)
 
 
 def peer_header_value(local: Workload) -> bytes:
@@ -70,9 +72,13 @@ class OutboundRouter:
         self, down: DownstreamConnection, method: bytes, url: bytes, keep_alive: bool, chunked: bool
     ) -> Exchange:
         special = down.special
-        request_id = special.get(b"x-request-id") or new_request_id()
-        forwarded = special.get(b"x-forwarded-for")
-        forwarded = forwarded + b", " + down.peer_ip if forwarded else down.peer_ip
+        if special is None:  # the common case: the client sent none of the mesh's headers
+            request_id = b"%032x" % getrandbits(128)  # as new_request_id(), without the call
+            forwarded = down.peer_ip
+        else:
+            request_id = special.get(b"x-request-id") or new_request_id()
+            earlier = special.get(b"x-forwarded-for")
+            forwarded = earlier + b", " + down.peer_ip if earlier else down.peer_ip
         head = b"%s %s HTTP/1.1\r\n%sx-request-id: %s\r\nx-forwarded-for: %s\r\n%s\r\n" % (
             method,
             url,
@@ -81,17 +87,19 @@ class OutboundRouter:
             forwarded,
             self._peer_line,
         )
-        path = url.split(b"?", 1)[0]
-        route: CompiledRoute | None = self._table().match(down.host, method, path, down.headers)
+        table = self._table()
+        route = table.catch_all.get(down.host)  # RoutingTable.route_for's first step, inline
+        if route is None or url[:1] != b"/":
+            route = table.route_for(down.host, method, url, down.header_pairs)
         return Exchange(
             self.rt,
             down,
             method,
             head,
-            chunked=chunked,
-            keep_alive=keep_alive,
-            route=route,
-            fixed_edge=self._no_route_edge if route is None else None,
+            chunked,
+            keep_alive,
+            route,
+            self._no_route_edge if route is None else None,
         )
 
 
@@ -124,21 +132,16 @@ class InboundRouter:
         self, down: DownstreamConnection, method: bytes, url: bytes, keep_alive: bool, chunked: bool
     ) -> Exchange:
         special = down.special
-        request_id = special.get(b"x-request-id") or new_request_id()
+        if special is None:
+            request_id = new_request_id()
+            edge = self.edge_for_peer(b"")
+        else:
+            request_id = special.get(b"x-request-id") or new_request_id()
+            edge = self.edge_for_peer(special.get(b"x-mesh-peer", b""))
         head = b"%s %s HTTP/1.1\r\n%sx-request-id: %s\r\n\r\n" % (
             method,
             url,
             b"".join(down.kept_headers),
             request_id,
         )
-        edge = self.edge_for_peer(special.get(b"x-mesh-peer", b""))
-        return Exchange(
-            self.rt,
-            down,
-            method,
-            head,
-            chunked=chunked,
-            keep_alive=keep_alive,
-            route=self._route(),
-            fixed_edge=edge,
-        )
+        return Exchange(self.rt, down, method, head, chunked, keep_alive, self._route(), edge)

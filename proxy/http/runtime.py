@@ -30,6 +30,7 @@ class ProxyRuntime:
         on_ejected: Callable[[Destination, EndpointState], None] | None = None,
     ) -> None:
         self.loop = loop
+        self.clock = loop.time
         self.timers = TimerWheel(loop)
         self.random_gen = random.Random()
         self.random = self.random_gen.random

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
@@ -20,26 +21,38 @@ if TYPE_CHECKING:
     from proxy.http.exchange import Exchange
 
 
-_HOP_BY_HOP_MARKERS = tuple(b"\n" + name + b":" for name in HOP_BY_HOP if name != b"connection")
+# A response head needs rewriting when it carries a hop-by-hop header, except the
+# `Connection: keep-alive` nginx sends on every response, which is harmless to pass on. One
+# regex search (in C) instead of a Python callback per header; a match inside a body is only a
+# false alarm, answered by the exact rewrite. Each name starts with a two-case character class
+# so that the regex engine skips, on its first character, every alternative a line cannot be.
+
+
+def _any_case(name: bytes) -> bytes:
+    first = name[:1]
+    return b"[%s%s](?i:%s)" % (first.upper(), first.lower(), re.escape(name[1:]))
+
+
+_HOP_BY_HOP_RE = re.compile(
+    rb"\n(?:(?:"
+    + b"|".join(_any_case(name) for name in sorted(HOP_BY_HOP - {b"connection"}))
+    + rb"):|"
+    + _any_case(b"connection")
+    + rb":(?![ \t]*(?i:keep-alive)[ \t]*\r))"
+)
+_find_hop_by_hop = _HOP_BY_HOP_RE.search
 
 
 def has_hop_by_hop(raw: bytes) -> bool:
-    """Whether a response head carries hop-by-hop headers that must not be forwarded. A scan of
-    the raw bytes (in C) instead of a Python callback per header; `Connection: keep-alive`, which
-    nginx sends on every response, is harmless to pass on and keeps the fast path."""
-    head = raw[: raw.find(b"\r\n\r\n")].lower()
-    at = head.find(b"\nconnection:")
-    if at >= 0:
-        value_end = head.find(b"\r", at + 13)
-        if head[at + 13 : value_end if value_end >= 0 else None].strip() != b"keep-alive":
-            return True
-    return any(marker in head for marker in _HOP_BY_HOP_MARKERS)
+    """Whether a response head (`raw`: the head and maybe body bytes after it) carries
+    hop-by-hop headers that must not be forwarded."""
+    end = raw.find(b"\r\n\r\n")
+    return _find_hop_by_hop(raw, 0, end + 2 if end >= 0 else len(raw)) is not None
 
 
 class UpstreamConnection(asyncio.Protocol):
     __slots__ = (
         "_buf",
-        "_head_done",
         "_interim",
         "_status",
         "complete",
@@ -58,13 +71,10 @@ class UpstreamConnection(asyncio.Protocol):
         self.exchange: Exchange | None = None
         self.parser = httptools.HttpResponseParser(self)
         self.reused = False
-        self._reset()
-
-    def _reset(self) -> None:
-        self._buf: list[bytes] = []
+        self._buf: list[bytes] | None = None
+        """Bytes of a response head that has not fully arrived; None when nothing is held."""
         self._interim = False
         self._status = 0
-        self._head_done = False
         self.forwarding = False
         self.complete = False
         self.keep_alive = True
@@ -80,30 +90,46 @@ class UpstreamConnection(asyncio.Protocol):
             return
         if self.forwarding:
             exchange.write_down(data)
-            self._feed(data)
+            try:
+                self.parser.feed_data(data)
+            except httptools.HttpParserError:
+                self._parse_failed()
+                return
         else:
-            self._buf.append(data)
-            self._feed(data)
-            if self.transport is None or self.exchange is not exchange:
-                return  # feeding failed and closed us
+            if self._buf is not None:
+                self._buf.append(data)
+            try:
+                self.parser.feed_data(data)
+            except httptools.HttpParserError:
+                self._parse_failed()
+                return
             if self._interim:
-                self._drop_interim_heads()
-            if self._status and self._head_done:
-                self._on_head_ready(exchange)
+                self._drop_interim_heads(data)
+            buf = self._buf
+            status = self._status
+            if not status:  # the head is not complete yet
+                if buf is None:
+                    self._buf = [data]
+                return
+            raw = data if buf is None else b"".join(buf)
+            self._buf = None
+            end = raw.find(b"\r\n\r\n")  # has_hop_by_hop(raw), without the call
+            if _find_hop_by_hop(raw, 0, end + 2 if end >= 0 else len(raw)) is not None:
+                raw = self._rewrite_head(raw)
+            if not exchange.on_response_head(self, status, raw):
+                return  # held back for a retry; the exchange closed or released us
+            self.forwarding = True
         if self.complete and self.exchange is exchange:
             exchange.on_response_complete(self)
 
-    def _feed(self, data: bytes) -> None:
-        try:
-            self.parser.feed_data(data)
-        except httptools.HttpParserError:
-            exchange = self.exchange
-            self.close()
-            if exchange is not None:
-                exchange.on_upstream_failed(self, protocol_error=True)
+    def _parse_failed(self) -> None:
+        exchange = self.exchange
+        self.close()
+        if exchange is not None:
+            exchange.on_upstream_failed(self, protocol_error=True)
 
-    def _drop_interim_heads(self) -> None:
-        raw = b"".join(self._buf)
+    def _drop_interim_heads(self, data: bytes) -> None:
+        raw = b"".join(self._buf) if self._buf is not None else data
         while raw.startswith(b"HTTP/1.") and raw[9:10] == b"1" and raw[9:12] != b"101":
             end = raw.find(b"\r\n\r\n")
             if end < 0:
@@ -111,16 +137,6 @@ class UpstreamConnection(asyncio.Protocol):
             raw = raw[end + 4 :]
         self._buf = [raw] if raw else []
         self._interim = False
-
-    def _on_head_ready(self, exchange: Exchange) -> None:
-        if not exchange.on_response_head(self, self._status):
-            return  # held back for a retry; the exchange closed or released us
-        self.forwarding = True
-        raw = b"".join(self._buf)
-        self._buf = []
-        if has_hop_by_hop(raw):
-            raw = self._rewrite_head(raw)
-        exchange.write_down(raw)
 
     def _rewrite_head(self, raw: bytes) -> bytes:
         """The response head without its hop-by-hop headers (the rare, slow path)."""
@@ -152,9 +168,8 @@ class UpstreamConnection(asyncio.Protocol):
     # -- httptools callbacks -----------------------------------------------------------------
     def on_headers_complete(self) -> None:
         self._status = self.parser.get_status_code()
-        self._head_done = True
         exchange = self.exchange
-        if exchange is not None and exchange.is_head:
+        if exchange is not None and exchange.method == b"HEAD":
             # llhttp cannot be told that a HEAD response has no body; end it here and do not
             # reuse the connection, whose parser now expects a body.
             self.complete = True
@@ -165,7 +180,6 @@ class UpstreamConnection(asyncio.Protocol):
             # An interim response: the real one follows on this connection. Its bytes are cut
             # from the buffer once feeding returns (the same chunk may hold the real response).
             self._status = 0
-            self._head_done = False
             self._interim = True
             return
         # Asked here, not after feed_data returns: by then llhttp has reset the message's flags
@@ -175,10 +189,15 @@ class UpstreamConnection(asyncio.Protocol):
 
     # -- used by the exchange and the pool ---------------------------------------------------
     def send(self, exchange: Exchange, data: bytes) -> None:
+        # A connection is new or came back through `release()` after a complete, kept-alive
+        # response, so nothing is buffered and keep_alive is still True: only these reset.
         self.exchange = exchange
-        self._reset()
-        assert self.transport is not None
-        self.transport.write(data)
+        self._status = 0
+        self.forwarding = False
+        self.complete = False
+        transport = self.transport
+        assert transport is not None
+        transport.write(data)
 
     def write(self, data: bytes) -> None:
         if self.transport is not None:
@@ -189,7 +208,7 @@ class UpstreamConnection(asyncio.Protocol):
         self.exchange = None
         if self.keep_alive and self.complete and self.transport is not None:
             self.reused = True
-            self.pool.put_back(self)
+            self.pool.idle.append(self)  # ConnectionPool.put_back, without the call
         else:
             self.close()
 
@@ -217,7 +236,7 @@ class UpstreamConnection(asyncio.Protocol):
 class ConnectionPool:
     """Idle keep-alive connections to one address, most recently used first."""
 
-    __slots__ = ("_connecting", "_idle", "_loop", "connect_timeout", "host", "port")
+    __slots__ = ("_connecting", "_loop", "connect_timeout", "host", "idle", "port")
 
     def __init__(
         self, loop: asyncio.AbstractEventLoop, host: str, port: int, connect_timeout: float
@@ -226,11 +245,11 @@ class ConnectionPool:
         self.host = host
         self.port = port
         self.connect_timeout = connect_timeout
-        self._idle: list[UpstreamConnection] = []
+        self.idle: list[UpstreamConnection] = []
         self._connecting: set[asyncio.Task[None]] = set()
 
     def take_idle(self) -> UpstreamConnection | None:
-        idle = self._idle
+        idle = self.idle
         while idle:
             conn = idle.pop()
             if conn.transport is not None and not conn.transport.is_closing():
@@ -238,11 +257,11 @@ class ConnectionPool:
         return None
 
     def put_back(self, conn: UpstreamConnection) -> None:
-        self._idle.append(conn)
+        self.idle.append(conn)
 
     def forget(self, conn: UpstreamConnection) -> None:
         with contextlib.suppress(ValueError):
-            self._idle.remove(conn)
+            self.idle.remove(conn)
 
     def connect(
         self, done: Callable[[UpstreamConnection | None, BaseException | None], None]
@@ -267,9 +286,9 @@ class ConnectionPool:
         task.add_done_callback(self._connecting.discard)
 
     def close_idle(self) -> None:
-        for conn in list(self._idle):
+        for conn in list(self.idle):
             conn.close()
-        self._idle.clear()
+        self.idle.clear()
 
     def cancel_connecting(self) -> None:
         for task in list(self._connecting):

@@ -34,7 +34,15 @@ class PeakEwmaBalancer:
     to route weights, which this does not affect.
     """
 
-    __slots__ = ("_cumulative", "_distinct", "_endpoints", "_last_index", "_load_scale", "_random")
+    __slots__ = (
+        "_cumulative",
+        "_distinct",
+        "_endpoints",
+        "_last_index",
+        "_load_scale",
+        "_random",
+        "_single",
+    )
 
     def __init__(
         self, endpoints: tuple[EndpointState, ...], rng: random.Random | None = None
@@ -52,6 +60,9 @@ class PeakEwmaBalancer:
         self._distinct = len(set(weights)) == 1 and len(weights) > 1
         self._last_index = len(weights) - 1
         self._random = (rng or random.Random()).random
+        # One endpoint is the common sidecar case (a service with one instance, or an inbound
+        # listener's app): no draws or costs are needed to choose it.
+        self._single = endpoints[0] if len(endpoints) == 1 else None
 
     @property
     def endpoints(self) -> tuple[EndpointState, ...]:
@@ -62,6 +73,14 @@ class PeakEwmaBalancer:
 
         `exclude` (the endpoint that just failed) is chosen only when nothing else is available.
         """
+        single = self._single
+        if (
+            single is not None
+            and not single.drained
+            and single.ejected_until <= now
+            and single is not exclude
+        ):
+            return single
         cumulative = self._cumulative
         if not cumulative:
             return None
@@ -87,6 +106,8 @@ class PeakEwmaBalancer:
                 # Little else is up: one weighted draw is still a fair pick, and cheaper.
                 return a
             b = endpoints[j]
+        if b is a:
+            return a  # equal costs: the first draw wins, and no exp() is needed to learn it
         scale = self._load_scale
         cost_a = a.rtt_estimate_s * exp((a.rtt_stamp - now) / a.rtt_decay_s)
         cost_a *= 1.0 + a.pending * scale[i]

@@ -8,6 +8,7 @@ estimates, in-flight counts and ejections survive make-before-break swaps.
 from __future__ import annotations
 
 import math
+from math import exp
 
 DEFAULT_RTT_S = 0.030
 """linkerd2-proxy's prior for an endpoint that has not answered yet."""
@@ -97,7 +98,7 @@ class EndpointState:
         elif not failed:
             # A fast failure (refused, instant 503) must not make a broken endpoint look fast
             # and attract more traffic, so only successes may pull the estimate down.
-            decay = math.exp((self.rtt_stamp - now) / self.rtt_decay_s)
+            decay = exp((self.rtt_stamp - now) / self.rtt_decay_s)
             self.rtt_estimate_s = estimate * decay + rtt_s * (1.0 - decay)
         self.rtt_stamp = now
 
@@ -107,4 +108,4 @@ class EndpointState:
         tower's PeakEwma does the same on every load read; without it an endpoint that looked
         slow once would never be picked again, and so never get the chance to look fast.
         """
-        return self.rtt_estimate_s * math.exp((self.rtt_stamp - now) / self.rtt_decay_s)
+        return self.rtt_estimate_s * exp((self.rtt_stamp - now) / self.rtt_decay_s)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from typing import cast
 
 from proxy.http.timers import TimerWheel
+from tests.proxy.http.fakes import FakeLoop
 
 
 class Target:
@@ -66,3 +68,39 @@ async def test_ticks_only_while_something_is_scheduled() -> None:
     await asyncio.sleep(0.03)
     assert wheel._handle is None
     wheel.stop()
+
+
+def test_the_loop_timer_is_set_for_the_earliest_bucket_only() -> None:
+    loop = FakeLoop(now=100.0)
+    wheel = TimerWheel(cast(asyncio.AbstractEventLoop, loop), resolution=0.01)
+    wheel.start()
+    late, early = Target(), Target()
+    wheel.schedule(105.0, late)
+    [planned] = [h for h in loop.handles if not h.cancelled]
+    assert 105.0 < planned.when < 105.03  # one wake-up at the deadline, no ticking meanwhile
+    wheel.schedule(101.0, early)
+    [replanned] = [h for h in loop.handles if not h.cancelled]
+    assert 101.0 < replanned.when < 101.03
+    loop.advance(1.1)
+    assert len(early.fired) == 1 and late.fired == []
+    loop.advance(4.0)
+    assert len(late.fired) == 1
+    assert not [h for h in loop.handles if not h.cancelled]  # idle again: nothing planned
+
+
+def test_a_target_scheduled_while_firing_waits_for_its_own_bucket() -> None:
+    loop = FakeLoop(now=10.0)
+    wheel = TimerWheel(cast(asyncio.AbstractEventLoop, loop), resolution=0.01)
+
+    class Rearming(Target):
+        def on_timer(self, now: float) -> None:
+            super().on_timer(now)
+            if len(self.fired) == 1:
+                wheel.schedule(now, self)  # "now" again: must not fire in the same pass
+
+    target = Rearming()
+    wheel.schedule(10.05, target)
+    wheel.fire_due(10.07)
+    assert len(target.fired) == 1
+    wheel.fire_due(10.09)
+    assert len(target.fired) == 2

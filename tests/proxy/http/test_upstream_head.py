@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from proxy.http.upstream import has_hop_by_hop
+from proxy.http.wire import HOP_BY_HOP
 
 PLAIN = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: x\r\n\r\nok"
 
@@ -23,3 +24,11 @@ def test_body_bytes_do_not_count() -> None:
     body = b"\r\nConnection: close"
     raw = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
     assert not has_hop_by_hop(raw)
+
+
+def test_every_hop_by_hop_name_is_found_in_any_case() -> None:
+    for name in HOP_BY_HOP - {b"connection"}:
+        for spelling in (name, name.upper(), name.title()):
+            assert has_hop_by_hop(PLAIN.replace(b"Server", spelling)), spelling
+    assert not has_hop_by_hop(PLAIN.replace(b"Server", b"Tex"))
+    assert not has_hop_by_hop(PLAIN.replace(b"Server", b"X-Upgrade"))
