@@ -64,9 +64,9 @@ class OutboundRouter:
         self._table = table
         self.header_actions = _actions(special=(b"x-request-id", b"x-forwarded-for"))
         self._peer_line = b"x-mesh-peer: %s\r\n" % peer_header_value(local)
-        # Calls to an unknown Host are counted too, under one "unknown" destination: the Host
-        # header is the caller's to choose and must not become a label value.
-        self._no_route_edge = stats.http_edge("source", local, UNKNOWN_WORKLOAD)
+        self._stats = stats
+        self._local = local
+        self._no_route_edge: HttpEdge | None = None
 
     def open(
         self, down: DownstreamConnection, method: bytes, url: bytes, keep_alive: bool, chunked: bool
@@ -99,8 +99,16 @@ class OutboundRouter:
             chunked,
             keep_alive,
             route,
-            self._no_route_edge if route is None else None,
+            self.no_route_edge() if route is None else None,
         )
+
+    def no_route_edge(self) -> HttpEdge:
+        """Calls to an unknown Host are counted under one "unknown" destination (the Host header
+        is the caller's to choose and must not become a label value). Made on first use, so a
+        sidecar that never saw one reports no empty edge to "unknown"."""
+        if self._no_route_edge is None:
+            self._no_route_edge = self._stats.http_edge("source", self._local, UNKNOWN_WORKLOAD)
+        return self._no_route_edge
 
 
 class InboundRouter:

@@ -319,3 +319,14 @@ def test_connection_options_drop_forwarded_headers_but_not_what_the_mesh_reads()
     )
     sent = up.transport.take()
     assert sent.startswith(b"GET / HTTP/1.1\r\nX-A: 1\r\nx-request-id: keep-me\r\n"), sent
+
+
+def test_no_edge_to_unknown_until_a_call_has_no_route() -> None:
+    p = plane(ONE)
+    unknown = [e for e in p.stats.http_edges() if e.destination.service == "unknown"]
+    assert unknown == []  # an idle sidecar reports no empty edge to "unknown"
+    client = p.client()
+    client.send(b"GET / HTTP/1.1\r\nHost: nowhere\r\n\r\n")
+    assert b"x-mesh-error: no-route" in client.take()
+    unknown = [e for e in p.stats.http_edges() if e.destination.service == "unknown"]
+    assert len(unknown) == 1
