@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import signal
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from meshgui.secrets import keyring_status
 from meshgui.views.main_window import MainWindow
 
 DEFAULT_SCREENSHOT_DELAY_S = 1.0
+SIGNAL_POLL_MS = 250
 
 
 def app_settings() -> QSettings:
@@ -101,6 +103,18 @@ def start_demo(app: QApplication, window: MainWindow) -> DemoLauncher:
     return launcher
 
 
+def quit_on_signals(app: QApplication) -> QTimer:
+    """Ctrl-C in the terminal (and SIGTERM) quit the app the orderly way, so `make demo` stopped
+    with Ctrl-C also stops its demo mesh. Python only runs its signal handlers when the
+    interpreter gets control, which Qt's event loop never gives it: a short timer does."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(SIGNAL_POLL_MS)
+    return wake
+
+
 def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -117,5 +131,6 @@ def run_app(args: argparse.Namespace) -> int:
     else:
         window.reconnect_last_profile()
     window.show()
+    quit_on_signals(app)
     schedule_exit(app, window, args)
     return app.exec()

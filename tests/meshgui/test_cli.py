@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -55,3 +57,21 @@ def test_screenshot_renders_the_window(tmp_path: Path, qapp: object) -> None:
     # reverse), not one flat colour as happens when fonts are missing and nothing renders.
     colours = {image.pixel(x, y) for x in range(0, 200) for y in range(0, 20)}
     assert len(colours) > 5
+
+
+def test_ctrl_c_quits_the_app(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "meshgui", "--exit-after", "60"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(3)  # let the window come up
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
