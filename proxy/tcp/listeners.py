@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from proxy.http.routers import parse_peer, peer_header_value
 from proxy.tcp.pipe import MAX_PREAMBLE, PEER_PREAMBLE, PipeEnd, track_connection
-from proxy.telemetry import UNKNOWN_WORKLOAD, StatsRegistry, TcpEdge, Workload
+from proxy.telemetry import UNKNOWN_WORKLOAD, StatsRegistry, Workload
 
 if TYPE_CHECKING:
     from proxy.routing import RoutingTable
@@ -56,27 +56,15 @@ class OutboundTcpConnection(PipeEnd):
         edge = self._stats.tcp_edge("source", self._local, peer)
         self.on_bytes = edge.add_received
         self.on_closed = track_connection(edge, self._loop)
-        task = self._loop.create_task(
-            self._connect(endpoint.host, endpoint.port, edge), name=f"tcp connect {endpoint.name}"
+        preamble = PEER_PREAMBLE + peer_header_value(self._local) + b"\n"
+        self.splice_to(
+            self._loop,
+            (endpoint.host, endpoint.port),
+            edge,
+            self._connect_timeout,
+            self._tasks,
+            preamble=preamble,
         )
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _connect(self, host: str, port: int, edge: TcpEdge) -> None:
-        upstream = PipeEnd(edge.add_sent)
-        try:
-            await asyncio.wait_for(
-                self._loop.create_connection(lambda: upstream, host, port), self._connect_timeout
-            )
-        except (OSError, TimeoutError):
-            self.close()
-            return
-        if self.closed or upstream.transport is None:
-            upstream.close()
-            return
-        upstream.transport.write(PEER_PREAMBLE + peer_header_value(self._local) + b"\n")
-        upstream.link(self)
-        self.link(upstream)
 
 
 class InboundTcpConnection(PipeEnd):
@@ -130,21 +118,4 @@ class InboundTcpConnection(PipeEnd):
         self.on_closed = track_connection(edge, self._loop)
         if rest:
             self.pending.append(rest)
-        task = self._loop.create_task(self._connect(edge), name="tcp connect app")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _connect(self, edge: TcpEdge) -> None:
-        upstream = PipeEnd(edge.add_sent)
-        try:
-            await asyncio.wait_for(
-                self._loop.create_connection(lambda: upstream, *self._app), self._connect_timeout
-            )
-        except (OSError, TimeoutError):
-            self.close()
-            return
-        if self.closed:
-            upstream.close()
-            return
-        upstream.link(self)
-        self.link(upstream)
+        self.splice_to(self._loop, self._app, edge, self._connect_timeout, self._tasks)

@@ -87,6 +87,38 @@ class PipeEnd(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
+    def splice_to(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        address: tuple[str, int],
+        edge: TcpEdge,
+        timeout: float,
+        tasks: set[asyncio.Task[None]],
+        *,
+        preamble: bytes = b"",
+    ) -> None:
+        """Connect to `address` (in a task kept in `tasks`) and splice it to this end; bytes
+        coming back count as `edge`'s sent bytes. A failed connect closes this end."""
+
+        async def connect() -> None:
+            upstream = PipeEnd(edge.add_sent)
+            try:
+                await asyncio.wait_for(loop.create_connection(lambda: upstream, *address), timeout)
+            except (OSError, TimeoutError):
+                self.close()
+                return
+            if self.closed or upstream.transport is None:
+                upstream.close()
+                return
+            if preamble:
+                upstream.transport.write(preamble)
+            upstream.link(self)
+            self.link(upstream)
+
+        task = loop.create_task(connect(), name=f"tcp connect {address[0]}:{address[1]}")
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
 
 def track_connection(edge: TcpEdge, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
     """Counts a connection open now; the returned callable closes it (once, whichever end)."""
