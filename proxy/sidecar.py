@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -162,6 +161,7 @@ class Sidecar:
         self.listeners[name] = (str(bound[0]), int(bound[1]))
 
     def _app_route(self, app: str, loop: asyncio.AbstractEventLoop) -> CompiledRoute:
+        assert self.rt is not None
         name = self.settings.service
         service = ServiceConfig(
             endpoints=(EndpointConfig(name=self.settings.instance, address=app),),
@@ -175,14 +175,10 @@ class Sidecar:
             namespace=self.local.namespace,
             local=self.local,
             stats=self.stats,
-            rng=self.rt_random(),
+            rng=self.rt.random_gen,
         )
         route = RouteConfig(backends=(Backend(service=name),), timeout=None)
         return CompiledRoute(route, {name: dest}, loop.time)
-
-    def rt_random(self) -> random.Random:
-        assert self.rt is not None
-        return self.rt.random_gen
 
     def _current_table(self) -> RoutingTable:
         assert self.table is not None

@@ -87,38 +87,11 @@ HOP_BY_HOP = frozenset(
         b"proxy-authenticate",
     }
 )
-PEER_HEADER = b"x-mesh-peer"
-REQUEST_ID_HEADER = b"x-request-id"
-FORWARDED_FOR_HEADER = b"x-forwarded-for"
 
 
 def new_request_id() -> bytes:
     # uuid4() costs ~2 µs; 128 random bits formatted as hex cost ~0.5 µs and serve the same end.
     return b"%032x" % getrandbits(128)
-
-
-def build_request_head(
-    method: bytes,
-    url: bytes,
-    headers: list[tuple[bytes, bytes]],
-    *,
-    drop: frozenset[bytes],
-    extra: bytes,
-) -> bytes:
-    """`METHOD url HTTP/1.1` plus every header whose lower-cased name is not in `drop`, then the
-    already-formatted `extra` header lines."""
-    parts = [method, b" ", url, b" HTTP/1.1\r\n"]
-    append = parts.append
-    for name, value in headers:
-        if name.lower() in drop:
-            continue
-        append(name)
-        append(b": ")
-        append(value)
-        append(b"\r\n")
-    append(extra)
-    append(b"\r\n")
-    return b"".join(parts)
 
 
 def chunk(data: bytes) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -41,8 +42,6 @@ def test_tcp_bytes_flow_both_ways_and_are_recorded(processes: ProcessPool) -> No
     deadline = 50
     while "istio_tcp_connections_closed_total" not in server.metrics() and deadline:
         deadline -= 1
-        import time
-
         time.sleep(0.1)
     client_metrics = mesh.client.metrics()
     assert 'istio_tcp_received_bytes_total{reporter="source"' in client_metrics
