@@ -9,10 +9,11 @@ on the GUI side, so a reconnect never mixes two meshes.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import threading
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -20,6 +21,7 @@ from meshgui.client.sidecar_watch import ClientFactory, SidecarWatch, admin_clie
 from meshgui.client.targets import SidecarTarget
 
 SHUTDOWN_WAIT_S = 3.0
+_Result = TypeVar("_Result")
 
 
 class _SignalSink:
@@ -81,6 +83,8 @@ class MeshClient(QObject):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._tasks: list[asyncio.Task[None]] = []  # touched on the loop thread only
+        self._jobs: set[asyncio.Task[Any]] = set()  # submitted work; loop thread only
+        self._targets: tuple[SidecarTarget, ...] = ()
         self._routes = {
             "snapshot": self.snapshot_received,
             "event": self.event_received,
@@ -95,21 +99,44 @@ class MeshClient(QObject):
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    @property
+    def targets(self) -> tuple[SidecarTarget, ...]:
+        """The sidecars of the current generation (empty when disconnected)."""
+        return self._targets
+
+    @property
+    def generation(self) -> int:
+        """Grows with every connect, disconnect and shutdown: answers computed for an older
+        generation belong to a mesh that is no longer shown and must be dropped."""
+        return self._generation
+
+    def submit(
+        self, coro_factory: Callable[[], Coroutine[Any, Any, _Result]], name: str = "job"
+    ) -> concurrent.futures.Future[_Result]:
+        """Run ``coro_factory()`` on the worker loop (it is called there, so whatever it makes
+        belongs to that loop); returns at once. Shutdown cancels what is still running."""
+        return asyncio.run_coroutine_threadsafe(
+            self._run_job(coro_factory, name), self._ensure_loop()
+        )
+
     def connect_to(self, targets: Iterable[SidecarTarget]) -> None:
         """Watch exactly `targets` from now on (any previous mesh is dropped). Returns at once."""
         self._generation += 1
+        self._targets = tuple(targets)
         loop = self._ensure_loop()
         sink = _SignalSink(self._delivered, self._generation)
-        loop.call_soon_threadsafe(self._restart_watches, tuple(targets), sink)
+        loop.call_soon_threadsafe(self._restart_watches, self._targets, sink)
 
     def disconnect_all(self) -> None:
         self._generation += 1
+        self._targets = ()
         if self._loop is not None and self.running:
             self._loop.call_soon_threadsafe(self._restart_watches, (), None)
 
     def shutdown(self, timeout: float = SHUTDOWN_WAIT_S) -> None:
         """Stop every stream and the loop; waits (bounded) for the thread, at quit only."""
         self._generation += 1
+        self._targets = ()
         loop, thread = self._loop, self._thread
         self._loop = self._thread = None
         if loop is None or thread is None:
@@ -158,8 +185,21 @@ class MeshClient(QObject):
             name = f"watch:{target.sidecar_id}"
             self._tasks.append(asyncio.create_task(watch.run(), name=name))
 
+    async def _run_job(
+        self, coro_factory: Callable[[], Coroutine[Any, Any, _Result]], name: str
+    ) -> _Result:
+        task = asyncio.current_task()
+        assert task is not None
+        task.set_name(name)
+        self._jobs.add(task)
+        try:
+            return await coro_factory()
+        finally:
+            self._jobs.discard(task)
+
     async def _stop(self, loop: asyncio.AbstractEventLoop) -> None:
-        tasks, self._tasks = self._tasks, []
+        tasks: list[asyncio.Task[Any]] = [*self._tasks, *self._jobs]
+        self._tasks = []
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,26 +1,35 @@
-"""``meshgui export``: config files for another mesh from a mesh config file, with no window.
+"""``meshgui export``: config files for another mesh, from a file or a running mesh, no window.
 
     meshgui export --from-file FILE --format istio|gateway|envoy|native -o DIR
+    meshgui export --connection-file CONN --format istio|gateway|envoy|native -o DIR
 
 FILE is a sidecar file (``sidecar:`` and ``mesh:``, as `mesh-proxy --config` takes) or a bare
-mesh document (as the admin API takes). Each target writes one file into DIR (created when
-missing, an existing file replaced): ``mesh.yaml``, ``istio.yaml``, ``gateway-api.yaml`` or
-``envoy.yaml``; the Kubernetes ones are multi-document YAML for ``kubectl apply -f``. Warnings
-(settings the target cannot express) go to stderr and into the file's header comment.
+mesh document (as the admin API takes). CONN is a connection file (as `mesh-demo` writes): every
+sidecar it lists is asked for its running config, and the newest version among those that answer
+is exported; which answered, and why the others did not, is printed. Each target writes one
+file into DIR (created when missing, an existing file replaced): ``mesh.yaml``, ``istio.yaml``,
+``gateway-api.yaml`` or ``envoy.yaml``; the Kubernetes ones are multi-document YAML for
+``kubectl apply -f``. Warnings (settings the target cannot express) go to stderr and into the
+file's header comment.
 
-Exit status: 0 written, 1 the input file is unusable (every problem is printed) or DIR cannot be
-written, 2 a usage error. Nothing here imports Qt.
+Exit status: 0 written, 1 the input is unusable (every problem is printed: a bad file, no sidecar
+answering, or with --require-all any one not answering) or DIR cannot be written, 2 a usage
+error. Nothing here imports Qt.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from meshgui.connection_file import load_connection_file
+from meshgui.export.files import write_file
+from meshgui.export.live import DEFAULT_TIMEOUT_S, LiveConfig, fetch_live_config
 from meshgui.export.targets import FILE_NAMES, TARGETS, Target, export_mesh, render_file
 from proxy.config import (
     ConfigError,
@@ -43,11 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
         "API or Envoy config, one file per target in DIR. Settings a target cannot express are "
         "reported as warnings on stderr.",
     )
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
         "--from-file",
         metavar="FILE",
-        required=True,
         help="a mesh-proxy sidecar file or a bare mesh config document (YAML or JSON)",
+    )
+    source.add_argument(
+        "--connection-file",
+        metavar="FILE",
+        help="a connection file (as mesh-demo writes): export the running mesh's config, the "
+        "newest version among the sidecars that answer",
     )
     parser.add_argument(
         "--format",
@@ -60,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--namespace",
         type=_namespace,
-        help="Kubernetes namespace of the services (default: the sidecar file's, else 'default')",
+        help="Kubernetes namespace of the services (default: the sidecar file's, or the "
+        "running sidecars' with --connection-file, else 'default')",
     )
     parser.add_argument(
         "--service-port",
@@ -68,26 +84,55 @@ def build_parser() -> argparse.ArgumentParser:
         default=80,
         help="port of the Kubernetes Services that HTTPRoute backendRefs name (default: 80)",
     )
+    live = parser.add_argument_group("with --connection-file")
+    live.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"how long to wait for each sidecar (default: {DEFAULT_TIMEOUT_S:g})",
+    )
+    live.add_argument(
+        "--ca-file",
+        metavar="FILE",
+        help="TLS: verify the sidecars' admin certificates against this CA (default: plaintext)",
+    )
+    live.add_argument(
+        "--require-all",
+        action="store_true",
+        help="fail (exit 1) unless every sidecar answers, instead of exporting what answered",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     target: Target = args.format
-    try:
-        mesh, sidecar = read_input(args.from_file)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    namespace = args.namespace or (sidecar.namespace if sidecar is not None else "default")
+    sidecar: SidecarSettings | None = None
+    if args.connection_file is not None:
+        found = read_live(args.connection_file, args.timeout, args.ca_file, args.require_all)
+        if found is None:
+            return 1
+        mesh, namespace, source = found
+    else:
+        try:
+            mesh, sidecar = read_input(args.from_file)
+        except ConfigError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        namespace = sidecar.namespace if sidecar is not None else "default"
+        source = f"{Path(args.from_file).name}, mesh version {mesh.version}"
     result = export_mesh(
-        mesh, target, namespace=namespace, service_port=args.service_port, sidecar=sidecar
+        mesh,
+        target,
+        namespace=args.namespace or namespace,
+        service_port=args.service_port,
+        sidecar=sidecar,
     )
-    source = f"{Path(args.from_file).name}, mesh version {mesh.version}"
     out = Path(args.output) / FILE_NAMES[target]
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_file(result, source), encoding="utf-8")
+        write_file(out, render_file(result, source))
     except OSError as exc:
         print(f"{PROG}: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -115,6 +160,63 @@ def read_input(path: str) -> tuple[MeshConfig, SidecarSettings | None]:
     return parse_mesh_document(raw, path), None
 
 
+def read_live(
+    connection_file: str, timeout: float, ca_file: str | None, require_all: bool
+) -> tuple[MeshConfig, str, str] | None:
+    """The newest running config of the mesh in `connection_file`, its namespace and a line
+    saying where it came from; None (after printing why) when there is nothing to export."""
+    try:
+        connection = load_connection_file(Path(connection_file))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    if not connection.sidecars:
+        print(f"{PROG}: {connection_file}: lists no sidecars", file=sys.stderr)
+        return None
+    if ca_file and not os.access(ca_file, os.R_OK):
+        print(f"{PROG}: cannot read the CA file {ca_file}", file=sys.stderr)
+        return None
+    live = fetch_live_config(
+        connection, timeout=timeout, ca_file=Path(ca_file) if ca_file else None
+    )
+    newest = live.newest
+    fatal = newest is None or (require_all and bool(live.failed))
+    for answer in live.failed:
+        level = "error" if fatal else "warning"
+        print(f"{PROG}: {level}: {answer.label}: {answer.error}", file=sys.stderr)
+    total = len(live.answers)
+    if newest is None or newest.mesh is None:
+        print(
+            f"{PROG}: none of the {total} sidecars of {connection.name} answered", file=sys.stderr
+        )
+        return None
+    if fatal:
+        failed = len(live.failed)
+        print(
+            f"{PROG}: {failed} of {total} sidecars did not answer (--require-all)", file=sys.stderr
+        )
+        return None
+    _report_versions(live)
+    names = ", ".join(a.sidecar for a in live.answered)
+    print(
+        f"{connection.name}: mesh version {newest.version} from {newest.sidecar}; "
+        f"{len(live.answered)} of {total} sidecars answered: {names}"
+    )
+    source = f"the running mesh {connection.name}, version {newest.version} from {newest.sidecar}"
+    return newest.mesh, newest.namespace or "default", source
+
+
+def _report_versions(live: LiveConfig) -> None:
+    newest = live.newest
+    for answer in live.lagging:
+        assert newest is not None
+        print(
+            f"{PROG}: warning: {answer.label} runs mesh version {answer.version}, older than "
+            f"{newest.version} ({newest.sidecar}): it missed a change",
+            file=sys.stderr,
+        )
+
+
 def _is_sidecar_file(raw: bytes, path: str) -> bool:
     try:
         text = raw.decode("utf-8-sig")
@@ -129,6 +231,16 @@ def _namespace(value: str) -> str:
     if not _DNS_LABEL_RE.match(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a Kubernetes namespace name")
     return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 600:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0.1-600)")
+    return seconds
 
 
 def _port(value: str) -> int:

@@ -46,8 +46,8 @@ class EdgeViewCache:
         index = self._index
         edges = index.edge_count
         self._grow(edges)
-        source, destination, _ = index.edge_arrays()
-        gone = facts.disconnected_services
+        source, destination = index.edge_node_arrays()
+        gone = facts.disconnected_nodes
         rps = totals.edge_rps
         quantiles = np.nan_to_num(totals.edge_quantiles_ms, nan=_NO_VALUE)
         values = np.vstack(

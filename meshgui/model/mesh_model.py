@@ -2,6 +2,7 @@
 
 Qt-free on purpose (import-linter checks it): the client feeds it snapshots and connection
 events, the views read `view()`, `changed_edges()` and `history()`. Nothing here waits on I/O.
+`set_split_versions(True)` shows each version of a versioned service as a node of its own.
 Calls are serialised by a lock, so the client may feed it from its own thread while the GUI
 thread reads: at 1,000 sidecars, ingesting is the larger share of the work.
 """
@@ -18,6 +19,7 @@ import numpy as np
 from meshgui.model.edge_history import EdgeHistoryStore
 from meshgui.model.edge_views import EdgeViewCache, error_percent
 from meshgui.model.node_views import NodeViewCache
+from meshgui.model.row_edges import RowEdges
 from meshgui.model.shown_topology import shown_topology
 from meshgui.model.sidecar_facts import sidecar_facts
 from meshgui.model.sidecar_series import SidecarSeries
@@ -66,6 +68,8 @@ class MeshModel:
         self._index = TopologyIndex()
         self._edge_views = EdgeViewCache(self._index)
         self._node_views = NodeViewCache(self._index)
+        self._row_edges = RowEdges(self._index)
+        self._split_versions = False
         self._history = EdgeHistoryStore(
             history_s=history_s,
             resolution_s=resolution_s,
@@ -86,7 +90,23 @@ class MeshModel:
             self._profile = tuple(dict.fromkeys(sidecar_ids))
             for gone in set(self._sidecars) - set(self._profile):
                 del self._sidecars[gone]
+            self._row_edges.forget(self._sidecars)
             self._dirty = True
+
+    @property
+    def split_versions(self) -> bool:
+        with self._lock:
+            return self._split_versions
+
+    def set_split_versions(self, on: bool) -> None:
+        """Show each version of a service whose instances carry a `version` label as a node of
+        its own ("inventory@v1", see `node_ids`), with the edges to and from those nodes.
+        Unversioned services stay one node; edges between two of them keep their key (and
+        their history). Off by default."""
+        with self._lock:
+            if on != self._split_versions:
+                self._split_versions = on
+                self._dirty = True
 
     def set_info(self, sidecar_id: str, info: Info) -> None:
         """Who the sidecar is; without it, the model infers service and instance from its edges."""
@@ -94,6 +114,11 @@ class MeshModel:
             sidecar = self._sidecar(sidecar_id)
             if sidecar is not None:
                 sidecar.set_info(info)
+                if sidecar.identity >= 0 and sidecar.version:
+                    # The sidecar's own label is the instance's version even before any
+                    # endpoint list or call names it.
+                    record = self._index.instances[sidecar.identity]
+                    record.version = record.version or sidecar.version
                 self._dirty = True
 
     def ingest(self, sidecar_id: str, snapshot: StatsSnapshot) -> None:
@@ -172,12 +197,15 @@ class MeshModel:
             for s in sidecars
             if s.connected and s.received_at is not None and s.received_at >= horizon
         ]
-        totals = window_totals(reporting, index, self._bounds)
-        facts = sidecar_facts(sidecars, reporting, index.service_count)
-        shown = shown_topology(index, sidecars, facts, horizon)
-        nodes = self._node_views.update(
-            shown.services, shown.tcp_only, shown.instances, totals, facts
-        )
+        node_map = index.node_map(self._split_versions)
+        row_edges = self._row_edges
+        row_edges.use(node_map)
+        for sidecar in sidecars:  # before counting: mapping rows may add nodes and edges
+            row_edges.of(sidecar)
+        totals = window_totals(reporting, index, self._bounds, row_edges.of)
+        facts = sidecar_facts(sidecars, reporting, node_map, index.node_count)
+        shown = shown_topology(index, sidecars, facts, horizon, node_map, row_edges.of)
+        nodes = self._node_views.update(shown.nodes, shown.tcp_only, shown.instances, totals, facts)
         edges = self._edge_views.update(shown.edges, totals, facts)
         self._history.record(now, _history_row(totals))
         received = [s.received_at for s in sidecars if s.received_at is not None]

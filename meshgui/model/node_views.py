@@ -1,7 +1,8 @@
 """Window totals + sidecar facts -> `NodeView`s with their `InstanceView`s.
 
-A service's view is rebuilt only when one of its values changed; otherwise the previous object
-is handed out again, so views can compare with `is`.
+A node is a service, or one version of it when versions are shown as nodes. A node's view is
+rebuilt only when one of its values changed; otherwise the previous object is handed out again,
+so views can compare with `is`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _percent(part: float, whole: float) -> float:
 
 
 class NodeViewCache:
-    """The current `NodeView` of every service, by name."""
+    """The current `NodeView` of every shown node, by node id (`node_ids`)."""
 
     def __init__(self, index: TopologyIndex) -> None:
         self._index = index
@@ -34,21 +35,22 @@ class NodeViewCache:
 
     def update(
         self,
-        services: Iterable[int],
+        nodes: Iterable[int],
         tcp_only: set[int],
         instances_shown: dict[int, list[int]],
         totals: WindowTotals,
         facts: SidecarFacts,
     ) -> dict[str, NodeView]:
-        """Views of `services` (ids, in the order given); `tcp_only`: reached only over TCP."""
-        names = self._index.service_names
-        rps_in, errors_in = totals.service_rps_in.tolist(), totals.service_errors_in.tolist()
-        rps_out, p99s = totals.service_rps_out.tolist(), totals.service_p99_ms.tolist()
+        """Views of `nodes` (ids, in the order given); `tcp_only`: reached only over TCP."""
+        index = self._index
+        names, services, versions = index.node_names, index.node_services, index.node_versions
+        rps_in, errors_in = totals.node_rps_in.tolist(), totals.node_errors_in.tolist()
+        rps_out, p99s = totals.node_rps_out.tolist(), totals.node_p99_ms.tolist()
         instance_rps = totals.instance_rps.tolist()
         instance_errors = totals.instance_errors_per_s.tolist()
-        disconnected = facts.disconnected_services.tolist()
+        disconnected = facts.disconnected_nodes.tolist()
         views: dict[str, NodeView] = {}
-        for s in services:
+        for s in nodes:
             instances = tuple(
                 self._instance(i, instance_rps[i], instance_errors[i], facts)
                 for i in instances_shown.get(s, ())
@@ -75,7 +77,8 @@ class NodeViewCache:
             if cached is not None and cached[0] == values:
                 view = cached[1]
             else:
-                view = NodeView(names[s], *values)
+                service = index.service_names[services[s]]
+                view = NodeView(names[s], *values, service=service, version=versions[s])
                 self._nodes[s] = (values, view)
             views[view.name] = view
         return views

@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from meshgui.model.node_ids import split_node_id
+
 Protocol = Literal["http", "tcp"]
 InstanceState = Literal["ready", "draining", "drained", "ejected", "disconnected"]
 FloatArray = npt.NDArray[np.float64]
@@ -70,7 +72,12 @@ class InstanceView:
 
 @dataclass(frozen=True, slots=True)
 class NodeView:
-    """One service. `rps_in`, `error_pct` and `p99_ms` are over the calls it received."""
+    """One canvas node: a service, or one version of it when versions are shown as nodes.
+    `rps_in`, `error_pct` and `p99_ms` are over the calls it received.
+
+    `name` is the node id (`node_ids`: "inventory" or "inventory@v1"); `service` and `version`
+    are its parts, filled in from `name` when not given.
+    """
 
     name: str
     protocol: Protocol
@@ -80,6 +87,15 @@ class NodeView:
     rps_in: float
     error_pct: float
     p99_ms: float | None
+    service: str = ""
+    version: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.service:
+            service, version = split_node_id(self.name)
+            # Frozen: the only way to derive a field is to set it once, here.
+            object.__setattr__(self, "service", service)
+            object.__setattr__(self, "version", self.version or version)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,15 @@ because only the caller sees the failures the mesh makes itself (no endpoint, ti
 The callee's report is used only when the caller has no sidecar reporting right now: a client
 outside the mesh ("unknown"), or a caller whose sidecar is disconnected or silent. That test is
 made per caller instance when the callee knows the instance, else per caller service.
+
+Rows are summed into the edges `row_edges` names for them (by default the service edge each row
+was recorded under; with versions shown as nodes, the edge between the versions' nodes), and
+edges into their canvas nodes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +29,7 @@ QUANTILES = (0.5, 0.9, 0.99)
 
 @dataclass(slots=True)
 class WindowTotals:
-    """Per edge id, service id and instance id; rates are per second, NaN-free."""
+    """Per edge id, node id and instance id; rates are per second, NaN-free."""
 
     edge_rps: FloatArray
     edge_errors_per_s: FloatArray
@@ -36,19 +40,24 @@ class WindowTotals:
     """True where at least one kept report covered the edge in the window."""
     edge_quantiles_ms: FloatArray
     """Shaped (len(QUANTILES), edges); NaN where the edge had no calls."""
-    service_rps_in: FloatArray
-    service_errors_in: FloatArray
-    service_rps_out: FloatArray
-    service_p99_ms: FloatArray
+    node_rps_in: FloatArray
+    node_errors_in: FloatArray
+    node_rps_out: FloatArray
+    node_p99_ms: FloatArray
     instance_rps: FloatArray
     instance_errors_per_s: FloatArray
 
 
 def window_totals(
-    parts: Sequence[SidecarSeries], index: TopologyIndex, bounds: tuple[float, ...]
+    parts: Sequence[SidecarSeries],
+    index: TopologyIndex,
+    bounds: tuple[float, ...],
+    row_edges: Callable[[SidecarSeries], IntArray] | None = None,
 ) -> WindowTotals:
-    """Sum `parts` (the sidecars that are connected and reported within the window)."""
+    """Sum `parts` (the sidecars that are connected and reported within the window).
+    `row_edges(part)`: the edge id of each of its rows; must not add edges to `index`."""
     edges, services, instances = index.edge_count, index.service_count, len(index.instances)
+    nodes = index.node_count
     buckets = len(bounds) + 1
     rows = [part for part in parts if part.counters.rows]
     if rows:
@@ -56,7 +65,11 @@ def window_totals(
         durations = np.concatenate([part.counters.durations for part in rows])
         spans = np.concatenate([part.counters.spans for part in rows])
         metas = [part.meta for part in rows]
-        edge = np.concatenate([meta.edge for meta in metas])
+        edge = np.concatenate(
+            [meta.edge for meta in metas]
+            if row_edges is None
+            else [row_edges(part) for part in rows]
+        )
         keep = _kept_reports(parts, rows, services, instances)
         instance = np.concatenate([meta.destination_instance for meta in metas])[keep]
         deltas, durations, spans, edge = deltas[keep], durations[keep], spans[keep], edge[keep]
@@ -73,8 +86,8 @@ def window_totals(
 
     histograms = _sum_rows_by(edge, durations, edges)
     edge_rps, edge_errors = by_edge(COUNT), by_edge(ERRORS)
-    source, destination, _ = index.edge_arrays()
-    service_histograms = _sum_rows_by(destination, histograms, services)
+    source, destination = index.edge_node_arrays()
+    node_histograms = _sum_rows_by(destination, histograms, nodes)
     placed = instance >= 0
     return WindowTotals(
         edge_rps=edge_rps,
@@ -84,10 +97,10 @@ def window_totals(
         edge_in_flight=_sum_by(edge, deltas[:, IN_FLIGHT], edges),
         edge_reported=np.bincount(edge, minlength=edges) > 0,
         edge_quantiles_ms=histogram_quantiles(bounds, histograms, QUANTILES),
-        service_rps_in=_sum_by(destination, edge_rps, services),
-        service_errors_in=_sum_by(destination, edge_errors, services),
-        service_rps_out=_sum_by(source, edge_rps, services),
-        service_p99_ms=histogram_quantiles(bounds, service_histograms, (0.99,))[0],
+        node_rps_in=_sum_by(destination, edge_rps, nodes),
+        node_errors_in=_sum_by(destination, edge_errors, nodes),
+        node_rps_out=_sum_by(source, edge_rps, nodes),
+        node_p99_ms=histogram_quantiles(bounds, node_histograms, (0.99,))[0],
         instance_rps=_sum_by(instance[placed], per_second[placed, COUNT], instances),
         instance_errors_per_s=_sum_by(instance[placed], per_second[placed, ERRORS], instances),
     )

@@ -1,20 +1,30 @@
-"""The details dock: charts of the selected edge, or the selected service's instances.
+"""The details dock: charts of the selected edge, or the selected node's instances.
 
 Only the selection is charted, and only while it is selected (DESIGN.md: a chart per edge
-collapses at scale); each refresh asks the model for that one edge's history.
+collapses at scale); each refresh asks the model for that one edge's history. Charts carry a
+marker at each applied change. An instance can be drained or undrained from here (its context
+menu, or the button under the list); the dock only asks, through `drain_requested`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from meshgui.views.edge_charts import EdgeCharts
-from meshgui.views.instance_table import InstanceTable
+from meshgui.views.instance_table import InstanceTable, drain_action_text
 from meshgui.views.styles import exact_ms, health_name
 
 HistorySource = Callable[[Any, float], Any]  # (EdgeKey, seconds) -> EdgeHistory
@@ -30,25 +40,49 @@ class NodeDetails(QWidget):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.table = InstanceTable(self)
+        self.drain_button = QPushButton("Drain", self)
+        self.drain_button.setObjectName("drainInstanceButton")
+        self.drain_button.setToolTip("Drain or undrain the selected instance")
+        self.drain_button.clicked.connect(self._toggle_drain)
+        self.table.current_instance_changed.connect(lambda _i: self._update_drain_button())
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.drain_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self._update_drain_button()
 
     def show_node(self, name: str, node: Any | None) -> None:
         self.title.setText(name)
         if node is None:
             self.summary.setText("This service is no longer in the mesh.")
             self.table.show_instances(())
+            self._update_drain_button()
             return
         self.summary.setText(
             f"{health_name(node.health).lower()} · {node.rps_in:.2f} req/s in · "
             f"{node.error_pct:.2f}% errors · p99 {exact_ms(node.p99_ms)}"
         )
         self.table.show_instances(node.instances)
+        self._update_drain_button()
+
+    def _update_drain_button(self) -> None:
+        instance = self.table.selected_instance()
+        self.drain_button.setEnabled(instance is not None)
+        self.drain_button.setText(drain_action_text(instance) if instance else "Drain")
+
+    def _toggle_drain(self) -> None:
+        instance = self.table.selected_instance()
+        if instance is not None:
+            self.table.request_drain_toggle(instance)
 
 
 class DetailsDock(QDockWidget):
+    drain_requested = Signal(str, object, bool)  # service, instance name or None, drained
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Details", parent)
         self.setObjectName("detailsDock")
@@ -69,6 +103,11 @@ class DetailsDock(QDockWidget):
         self._view: Any = None
         self._history: HistorySource | None = None
         self.charts.window_changed.connect(lambda _s: self._refresh_selection())
+        self.node_details.table.drain_requested.connect(self.drain_requested)
+
+    def set_change_markers(self, markers: Sequence[tuple[float, str]]) -> None:
+        """Changes to mark on the charts: (time in seconds since the epoch, short label)."""
+        self.charts.set_change_markers(markers)
 
     def set_source(self, history: HistorySource | None) -> None:
         """Where edge histories come from (the model's `history`); None: nothing connected."""

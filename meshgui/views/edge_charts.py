@@ -1,13 +1,17 @@
 """Charts of one edge over the last 5 min / 15 min / 1 h: req/s, error % and p50/p90/p99
-latency (pyqtgraph). Gaps in the history (NaN) stay gaps rather than being drawn across."""
+latency (pyqtgraph). Gaps in the history (NaN) stay gaps rather than being drawn across.
+Applied changes are marked with a vertical line on every chart (labelled on the first), so a
+step in a curve can be read against what was changed then."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -20,6 +24,10 @@ LATENCY_SERIES = (
     ("p99", "p99_ms", QColor("#d64541")),
 )
 RATE_COLOUR = QColor("#2e9d5b")
+MARKER_COLOUR = QColor("#8e44ad")
+LABEL_HEIGHTS = (0.86, 0.7, 0.54)
+"""Where marker labels sit up their lines (a share of the chart's height), in turn."""
+Marker = tuple[float, str]
 
 
 class EdgeCharts(QWidget):
@@ -60,6 +68,56 @@ class EdgeCharts(QWidget):
         }
         for plot in (self.rate_plot, self.error_plot, self.latency_plot):
             layout.addWidget(plot, 1)
+        self._markers: list[Marker] = []
+        self._end: float | None = None
+        self._shown_markers: list[Marker] = []
+        self._marker_items: list[tuple[pg.PlotWidget, pg.InfiniteLine]] = []
+
+    @property
+    def marker_lines(self) -> list[pg.InfiniteLine]:
+        """The lines drawn now: one per shown marker and chart."""
+        return [line for _plot, line in self._marker_items]
+
+    def set_change_markers(self, markers: Sequence[Marker]) -> None:
+        """Mark each (time, label); only those inside the shown window get lines, so a long
+        journal costs nothing here."""
+        self._markers = sorted(markers)
+        self._sync_markers()
+
+    def _sync_markers(self) -> None:
+        shown: list[Marker] = []
+        if self._end is not None:
+            first = bisect_left(self._markers, (self._end - self.window_s, ""))
+            shown = self._markers[first:]
+        if shown == self._shown_markers:
+            return
+        for plot, old in self._marker_items:
+            plot.removeItem(old)
+        self._marker_items = []
+        self._shown_markers = shown
+        pen = pg.mkPen(MARKER_COLOUR, width=1.2, style=Qt.PenStyle.DashLine)
+        middle = (self._end or 0.0) - self.window_s / 2
+        for n, (at, label) in enumerate(shown):
+            # On the side of its line with more room, and staggered in height, so changes
+            # close together keep readable labels.
+            side = 1 if at > middle else 0
+            options = {
+                "position": LABEL_HEIGHTS[n % len(LABEL_HEIGHTS)],
+                "color": MARKER_COLOUR,
+                "anchors": [(side, 0), (side, 1)],  # both; one alone crashes pyqtgraph
+            }
+            for plot in (self.rate_plot, self.error_plot, self.latency_plot):
+                line = pg.InfiniteLine(
+                    pos=at,
+                    angle=90,
+                    movable=False,
+                    pen=pen,
+                    label=label if plot is self.rate_plot else None,
+                    labelOpts=options,
+                )
+                line.setToolTip(label)
+                plot.addItem(line, ignoreBounds=True)
+                self._marker_items.append((plot, line))
 
     @property
     def window_s(self) -> float:
@@ -112,6 +170,8 @@ class EdgeCharts(QWidget):
         if len(t):
             end = float(t[-1])
             self.rate_plot.setXRange(end - self.window_s, end, padding=0)
+            self._end = end
+        self._sync_markers()
 
     def clear(self) -> None:
         for curve in (self.rate_curve, self.error_curve, *self.latency_curves.values()):

@@ -51,3 +51,18 @@ def arrow_head(line: QLineF, size: float) -> QPolygonF:
     left = tip - QPointF(math.cos(angle - 0.45) * size, -math.sin(angle - 0.45) * size)
     right = tip - QPointF(math.cos(angle + 0.45) * size, -math.sin(angle + 0.45) * size)
     return QPolygonF([tip, left, right])
+
+
+def head_distance(line: QLineF, point: QPointF, reach: float) -> float | None:
+    """How far `point` is from the tip of `line`'s arrow when it lies on the head's last
+    `reach` units (along the line, and at most half that beside it); None when it does not."""
+    length = line.length()
+    if length < 1e-6:
+        return None
+    ux, uy = -line.dx() / length, -line.dy() / length  # from the tip back towards the start
+    px, py = point.x() - line.x2(), point.y() - line.y2()
+    along = px * ux + py * uy
+    beside = abs(px * uy - py * ux)
+    if -reach / 4 <= along <= min(reach, length) and beside <= reach / 2:
+        return math.hypot(px, py)
+    return None

@@ -1,5 +1,7 @@
 """A call edge on the topology canvas: an arrow from caller to callee, as thick as its rate,
-coloured by its error rate, dashed for TCP, labelled with req/s, error % and p99.
+coloured by its error rate, dashed for TCP, labelled with req/s, error % and p99. A pending
+edge (a reroute the sidecars have not shown traffic on yet) is dashed in the highlight colour;
+a ghost is a pending edge the model does not know yet.
 
 Updating an edge is a pen lookup and, zoomed in, an `update()`: the label is formatted when it
 is painted and only when the zoom shows labels, because a stats tick touches thousands of edges.
@@ -16,39 +18,35 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from meshgui.views.edge_geometry import arrow_head, border_point
+from meshgui.views.edge_geometry import arrow_head, border_point, head_distance
+from meshgui.views.edge_label import (
+    LABEL_HEIGHT,
+    LABEL_WIDTH,
+    PENDING_LABEL,
+    draw_edge_label,
+    edge_label,
+)
 from meshgui.views.node_item import NODE_HEIGHT, NodeItem
 from meshgui.views.overview_layer import OverviewLayer
 from meshgui.views.styles import (
     MAX_EDGE_WIDTH,
     CanvasStyle,
-    format_bytes_per_s,
-    format_ms,
-    format_pct,
-    format_rate,
     health_name,
 )
 from meshgui.views.tooltips import edge_tooltip
 
 LABEL_MIN_LOD = 0.6
 """Below this zoom labels are hidden: unreadable, and the largest share of paint time."""
-LABEL_WIDTH = 124.0
-LABEL_HEIGHT = 30.0
 ARROW_SIZE = 9.0
 PICK_WIDTH = 10.0
 _item_ids = itertools.count()
 
 
-def edge_label(key: Any, stats: Any) -> tuple[str, str]:
-    if key.protocol == "tcp":
-        return f"{format_rate(stats.rps)} conn/s", format_bytes_per_s(stats.bytes_per_s)
-    return (
-        f"{format_rate(stats.rps)} req/s",
-        f"{format_pct(stats.error_pct)} · p99 {format_ms(stats.p99_ms)}",
-    )
-
-
 class EdgeItem(QGraphicsItem):
+    reroutes = 0
+    """How many times any edge was re-routed: hit-test caches compare it to know they are stale
+    (one int increment per re-route, instead of a callback)."""
+
     def __init__(
         self,
         edge: Any,
@@ -69,6 +67,8 @@ class EdgeItem(QGraphicsItem):
         """Sideways shift in scene units, so A→B and B→A (or HTTP and TCP) do not overlap."""
         self.label_shown = False
         """Whether the last paint drew the label (level of detail; tests read it)."""
+        self.pending = False
+        """Drawn dashed until traffic shows on it (`set_pending`)."""
         self._style = style
         self._layer = layer
         self._label: tuple[str, str] = ("", "")
@@ -86,7 +86,19 @@ class EdgeItem(QGraphicsItem):
 
     @property
     def dashed(self) -> bool:
-        return bool(self.key.protocol == "tcp")
+        return bool(self.key.protocol == "tcp") or self.pending
+
+    def set_pending(self, pending: bool) -> None:
+        if pending != self.pending:
+            self.pending = pending
+            self.set_style(self._style)
+
+    def head_distance(self, point: QPointF, reach: float) -> float | None:
+        """Scene distance from `point` to the arrow's tip, when `point` is on the last `reach`
+        scene units of the edge (where a drag re-points it); None elsewhere."""
+        if self.source is self.target:
+            return None
+        return head_distance(self._line, point, reach)
 
     @property
     def pen(self) -> QPen:
@@ -133,6 +145,8 @@ class EdgeItem(QGraphicsItem):
 
     def label_lines(self) -> tuple[str, str]:
         stats = self.edge.stats
+        if self.pending and self.idle:
+            return PENDING_LABEL
         if self._label_for is not stats:
             self._label, self._label_for = edge_label(self.key, stats), stats
         return self._label
@@ -142,6 +156,7 @@ class EdgeItem(QGraphicsItem):
 
     def adjust(self) -> None:
         """Re-route after a node moved."""
+        EdgeItem.reroutes += 1
         start, end = self.source.pos(), self.target.pos()
         self.prepareGeometryChange()
         if self.source is self.target:
@@ -197,16 +212,20 @@ class EdgeItem(QGraphicsItem):
             halo.setCapStyle(Qt.PenCapStyle.RoundCap)
             painter.setPen(halo)
             self._draw_path(painter, loop)
-        painter.setPen(self._pen)
+        pen = self._pen
+        if self.pending:  # few at a time: a pen of their own costs nothing
+            pen = QPen(pen)
+            pen.setColor(self._style.highlight)
+        painter.setPen(pen)
         self._draw_path(painter, loop)
         if not loop and self._line.length() >= 1:
             if self._arrow is None:
                 self._arrow = arrow_head(self._line, ARROW_SIZE + self._pen.widthF())
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(self._pen.color())
+            painter.setBrush(pen.color())
             painter.drawPolygon(self._arrow)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        self.label_shown = lod >= LABEL_MIN_LOD and not self.idle
+        self.label_shown = lod >= LABEL_MIN_LOD and (self.pending or not self.idle)
         if self.label_shown:
             self._draw_label(painter)
 
@@ -218,18 +237,6 @@ class EdgeItem(QGraphicsItem):
             painter.drawLine(self._line)
 
     def _draw_label(self, painter: QPainter) -> None:
-        style = self._style
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.label_background)
-        first, second = self.label_lines()
-        painter.setFont(style.label_font)
-        metrics = painter.fontMetrics()
-        width = max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second)) + 10
-        box = QRectF(0, 0, min(width, LABEL_WIDTH), LABEL_HEIGHT)
-        box.moveCenter(self._label_rect.center())
-        painter.drawRoundedRect(box, 4, 4)
         failing = health_name(self.edge.health) == "FAILING"
-        painter.setPen(self._pen.color() if failing else style.text)
-        align = Qt.AlignmentFlag.AlignHCenter
-        painter.drawText(box, align | Qt.AlignmentFlag.AlignTop, first)
-        painter.drawText(box, align | Qt.AlignmentFlag.AlignBottom, second)
+        colour = self._pen.color() if failing else self._style.text
+        draw_edge_label(painter, self._style, self._label_rect.center(), self.label_lines(), colour)

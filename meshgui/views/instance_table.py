@@ -1,15 +1,17 @@
-"""A selected service's instances: state (ready, draining, drained, ejected, disconnected) and
+"""A selected node's instances: state (ready, draining, drained, ejected, disconnected) and
 their own rates. Rows are reused between refreshes so the table neither flickers nor loses the
-user's scroll position."""
+user's scroll position (nor its selection). Right click on an instance offers to drain or
+undrain it: the table only asks (`drain_requested`), the change controller decides."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMenu,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -21,6 +23,7 @@ COLUMNS = ("Instance", "Version", "State", "req/s", "Errors", "Address")
 STATE_COLUMN = 2
 NUMERIC_COLUMNS = (3, 4)
 NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+DRAINED_STATES = ("drained", "draining")
 STATE_COLOURS = {
     "draining": HEALTH_COLOURS["DEGRADED"],
     "drained": HEALTH_COLOURS["DRAINED"],
@@ -40,7 +43,17 @@ def instance_row(instance: Any) -> tuple[str, ...]:
     )
 
 
+def drain_action_text(instance: Any) -> str:
+    """The entry for `instance`: "Drain inventory-1", or "Undrain inventory-1" when it is
+    drained (or draining)."""
+    verb = "Undrain" if instance.state in DRAINED_STATES else "Drain"
+    return f"{verb} {instance.name}"
+
+
 class InstanceTable(QTableWidget):
+    drain_requested = Signal(str, object, bool)  # service, instance name, drained
+    current_instance_changed = Signal(object)  # InstanceView or None
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
         self.setObjectName("instanceTable")
@@ -51,8 +64,42 @@ class InstanceTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._open_menu)
+        self.itemSelectionChanged.connect(
+            lambda: self.current_instance_changed.emit(self.selected_instance())
+        )
+        self._instances: list[Any] = []
+        self.menu: QMenu | None = None
+        """The context menu open now (or last)."""
+
+    def selected_instance(self) -> Any | None:
+        rows = {index.row() for index in self.selectedIndexes()}
+        return self._instances[min(rows)] if rows and min(rows) < len(self._instances) else None
+
+    def request_drain_toggle(self, instance: Any) -> None:
+        """Ask to drain `instance`, or to undrain it when it is drained or draining."""
+        drained = instance.state in DRAINED_STATES
+        self.drain_requested.emit(instance.service, instance.name, not drained)
+
+    def _open_menu(self, pos: QPoint) -> None:
+        row = self.rowAt(pos.y())
+        if not 0 <= row < len(self._instances):
+            return
+        self.selectRow(row)
+        instance = self._instances[row]
+        if self.menu is not None:
+            self.menu.close()
+            self.menu.deleteLater()
+        self.menu = QMenu(self)
+        self.menu.addAction(drain_action_text(instance)).triggered.connect(
+            lambda: self.request_drain_toggle(instance)
+        )
+        self.menu.popup(self.viewport().mapToGlobal(pos))
 
     def show_instances(self, instances: Any) -> None:
+        self._instances = list(instances)
         rows = [instance_row(i) for i in instances]
         self.setRowCount(len(rows))
         for r, row in enumerate(rows):

@@ -14,21 +14,31 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from meshgui import APP_NAME, __version__
+from meshgui.actions.change_actions import ChangeActions
+from meshgui.actions.export_actions import ExportActions
 from meshgui.client import MeshClient
 from meshgui.connection_file import load_connection_file
 from meshgui.profiles import ConnectionProfile, ProfileStore, targets_for
 from meshgui.secrets import TokenStore
+from meshgui.views.bundle_view import leave_bundle, read_only_banner, show_bundle
 from meshgui.views.connection_dialog import ConnectionDialog
 from meshgui.views.details_dock import DetailsDock
 from meshgui.views.find_bar import FindBar
 from meshgui.views.layout_runner import LayoutFunction
+from meshgui.views.main_menus import build_menus, make_action
 from meshgui.views.mesh_session import MeshSession, default_model_factory
 from meshgui.views.topology_canvas import TopologyCanvas
 from proxy.config import ConfigError
 
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
+SHOW_VERSIONS_KEY = "view/show_versions"
 DOCK_WIDTH = 460
+
+
+def _bool(value: Any) -> bool:
+    """QSettings gives back "true"/"false" strings from some backends."""
+    return value is True or str(value).lower() == "true"
 
 
 def data_age_text(newest_data_at: float | None, now: float) -> str:
@@ -49,6 +59,7 @@ class MainWindow(QMainWindow):
         model_factory: Callable[[], Any] = default_model_factory,
         layout_function: LayoutFunction | None = None,
         clock: Callable[[], float] = time.time,
+        journal_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
@@ -63,6 +74,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.banner = read_only_banner(central)
+        layout.addWidget(self.banner)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.canvas, 1)
         self.setCentralWidget(central)
@@ -79,7 +92,30 @@ class MainWindow(QMainWindow):
         self.session.event_described.connect(
             lambda text: self.statusBar().showMessage(text, 10_000)
         )
-        self._build_menus()
+        self.last_view: Any = None
+        self.changes = ChangeActions(self, journal_path=journal_path)
+        self.exports = ExportActions(
+            self.canvas,
+            settings,
+            current_mesh=lambda: self.changes.current_mesh,
+            current_view=lambda: self.last_view,
+            history=lambda key, seconds: self.details_source(key, seconds),
+            journal_entries=lambda: self.changes.journal.entries(self.session.profile_name),
+            profile_name=lambda: self.session.profile_name,
+            parent=self,
+        )
+        self.exports.status_message.connect(lambda t: self.statusBar().showMessage(t, 10_000))
+        self.exports.bundle_opened.connect(lambda bundle: show_bundle(self, bundle))
+        self.history_source: Callable[[Any, float], Any] | None = None
+        self.show_versions_action = QAction("Show &Versions", self)
+        self.show_versions_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        self.show_versions_action.setCheckable(True)
+        self.show_versions_action.setChecked(_bool(settings.value(SHOW_VERSIONS_KEY, False)))
+        self.show_versions_action.toggled.connect(self._toggle_versions)
+        self.session.set_split_versions(self.show_versions_action.isChecked())
+        self.canvas.set_show_versions(self.show_versions_action.isChecked())
+        self.disconnect_action = make_action(self, "&Disconnect", None, self.disconnect_mesh)
+        build_menus(self)
         self.sidecars_label = QLabel(self)
         self.sidecars_label.setObjectName("sidecarsLabel")
         self.age_label = QLabel(self)
@@ -101,10 +137,13 @@ class MainWindow(QMainWindow):
             if not resolved.problems:
                 self.statusBar().showMessage(f"Profile {profile.name!r} names no sidecars")
             return False
+        leave_bundle(self)
         self.canvas.clear_topology(f"Connecting to {profile.name}…")
         self.canvas.set_pinned_positions(self.profiles.positions(profile.name))
+        self.history_source = self.session.history
         self.details.set_source(self.session.history)
         self.session.start(profile.name, resolved.targets)
+        self.changes.mesh_started()
         self.show_sidecar_count(0, len(resolved.targets))
         self.age_label.setText("No data yet")
         self.setWindowTitle(f"{profile.name} — {APP_NAME}")
@@ -136,6 +175,8 @@ class MainWindow(QMainWindow):
 
     def disconnect_mesh(self) -> None:
         self.session.stop()
+        self.changes.mesh_started()
+        self.history_source = None
         self.details.set_source(None)
         self.details.select_edge(None)
         self.details.select_node(None)
@@ -155,6 +196,7 @@ class MainWindow(QMainWindow):
 
     # -- refresh -----------------------------------------------------------------------------
     def _show_view(self, view: Any, changed: Any) -> None:
+        self.last_view = view
         self.canvas.apply_view(view, changed)
         self.details.refresh(view)
         self.find_bar.set_names(self.canvas.service_names())
@@ -162,6 +204,11 @@ class MainWindow(QMainWindow):
         self.age_label.setText(data_age_text(view.newest_data_at, self.session.clock()))
         if view.nodes and self.statusBar().currentMessage().startswith("Connecting"):
             self.statusBar().clearMessage()
+
+    def details_source(self, key: Any, seconds: float) -> Any:
+        """An edge's history: live from the model, or from the open bundle."""
+        source = self.history_source
+        return None if source is None else source(key, seconds)
 
     def show_sidecar_count(self, connected: int, total: int) -> None:
         self.sidecars_label.setText(f"Sidecars {connected}/{total}")
@@ -172,38 +219,12 @@ class MainWindow(QMainWindow):
             self.profiles.save_positions(self.session.profile_name, positions)
 
     # -- menus -------------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: Any, slot: Callable[[], Any]) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self._action("&Connect…", "Ctrl+O", self.show_connect_dialog))
-        self.disconnect_action = self._action("&Disconnect", None, self.disconnect_mesh)
-        self.disconnect_action.setEnabled(False)
-        file_menu.addAction(self.disconnect_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.close))
-
-        canvas = self.canvas
-        view_menu = self.menuBar().addMenu("&View")
-        for text, shortcut, slot in (
-            ("Zoom &In", QKeySequence.StandardKey.ZoomIn, canvas.zoom_in),
-            ("Zoom &Out", QKeySequence.StandardKey.ZoomOut, canvas.zoom_out),
-            ("&Actual Size", "Ctrl+1", canvas.reset_zoom),
-            ("&Fit to Window", "Ctrl+0", canvas.fit_to_window),
-            ("&Find Service…", QKeySequence.StandardKey.Find, self.find_bar.open_bar),
-            ("&Arrange Automatically", "Ctrl+L", canvas.relayout),
-        ):
-            view_menu.addAction(self._action(text, shortcut, slot))
-        view_menu.addSeparator()
-        view_menu.addAction(self.details.toggleViewAction())
-
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("&About meshgui", None, self.show_about))
+    def _toggle_versions(self, on: bool) -> None:
+        """One node per version of a service (inventory v1, inventory v2) or one per service."""
+        self._settings.setValue(SHOW_VERSIONS_KEY, on)
+        self.session.set_split_versions(on)
+        self.canvas.set_show_versions(on)
+        self.session.tick()
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -227,5 +248,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue(STATE_KEY, self.saveState())
         self._settings.sync()
         self.session.shutdown()
+        if self.exports.job is not None:
+            self.exports.job.wait(30.0)
         self.canvas.layout_runner.wait(2000)
         super().closeEvent(event)

@@ -52,6 +52,7 @@ class MeshSession(QObject):
         self.clock = clock
         self.model: Any = None
         self.profile_name: str | None = None
+        self.split_versions = False
         self._model_factory = model_factory
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -73,9 +74,17 @@ class MeshSession(QObject):
         """Drop whatever mesh was shown and watch `targets` with a fresh model."""
         self.model = self._model_factory()
         self.profile_name = profile_name
+        self.set_split_versions(self.split_versions)
         self.model.set_sidecars([t.sidecar_id for t in targets])
         self.client.connect_to(targets)
         self._timer.start()
+
+    def set_split_versions(self, on: bool) -> None:
+        """Show each version of a service as a node of its own (kept across reconnects)."""
+        self.split_versions = on
+        split = getattr(self.model, "set_split_versions", None)  # optional in the model's API
+        if split is not None:
+            split(on)
 
     def stop(self) -> None:
         self._timer.stop()

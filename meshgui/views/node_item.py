@@ -1,5 +1,7 @@
-"""A service on the topology canvas: a rounded box tinted by health, with its name, instance
-count and rate — or, grey, since when its sidecars are gone. Draggable; the edges follow."""
+"""A node on the topology canvas — a service, or one version of it ("inventory" over a smaller
+"v1") — as a rounded box tinted by health, with its name, instance count and rate; grey, since
+when its sidecars are gone; hatched when drained. Draggable; the edges follow. While an edge's
+head or another node is dragged over it, it shows whether it would take the drop."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneMouseEvent,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meshgui.model.node_ids import split_node_id
 from meshgui.views.overview_layer import OverviewLayer
 from meshgui.views.styles import (
     CanvasStyle,
@@ -30,6 +33,7 @@ NODE_HEIGHT = 54.0
 NAME_MIN_LOD = 0.3
 """Below this zoom a node is a coloured box: names are unreadable there and cost paint time."""
 DETAIL_MIN_LOD = 0.55
+DRAINED_STATES = ("drained", "draining")
 
 
 def node_detail(view: Any) -> str:
@@ -39,7 +43,15 @@ def node_detail(view: Any) -> str:
     count = len(view.instances)
     noun = "instance" if count == 1 else "instances"
     unit = "conn/s" if view.protocol == "tcp" else "req/s"
+    drained = sum(1 for i in view.instances if i.state in DRAINED_STATES)
+    if drained and health_name(view.health) != "DRAINED":
+        noun += f" ({drained} drained)"
     return f"{count} {noun} · {format_rate(view.rps_in)} {unit}"
+
+
+def node_label(node: str) -> tuple[str, str | None]:
+    """What a node's box says: its service, and under it the version when it is one."""
+    return split_node_id(node)
 
 
 class NodeItem(QGraphicsItem):
@@ -60,6 +72,9 @@ class NodeItem(QGraphicsItem):
         self._press_pos = QPointF()
         self._rect = QRectF(-NODE_WIDTH / 2, -NODE_HEIGHT / 2, NODE_WIDTH, NODE_HEIGHT)
         self._detail = node_detail(view)
+        self.label, self.version_label = node_label(self.name)
+        self.drop_state: bool | None = None
+        """During a drag over this node: True if it would take the drop, False if not."""
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -89,6 +104,15 @@ class NodeItem(QGraphicsItem):
         else:
             self._layer.remove_node(self.name)
 
+    def set_drop_state(self, state: bool | None) -> None:
+        if state != self.drop_state:
+            self.drop_state = state
+            self.update()
+
+    @property
+    def drained(self) -> bool:
+        return health_name(self.view.health) == "DRAINED"
+
     def set_style(self, style: CanvasStyle) -> None:
         self._style = style
         self.update()
@@ -104,7 +128,7 @@ class NodeItem(QGraphicsItem):
         return self._detail
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._rect.adjusted(-3, -3, 3, 3)
+        return self._rect.adjusted(-5, -5, 5, 5)  # room for the drop outline
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -116,6 +140,14 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(style.highlight, 3) if selected else QPen(colour, 1.5))
         painter.setBrush(QBrush(style.node_fill(view.health)))
         painter.drawRoundedRect(self._rect, 8, 8)
+        if self.drained:  # hatched, so drained reads at a glance and without colour vision
+            painter.setPen(Qt.PenStyle.NoPen)
+            hatch = QColor(colour)
+            hatch.setAlphaF(0.35)
+            painter.setBrush(QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+            painter.drawRoundedRect(self._rect, 8, 8)
+        if self.drop_state is not None:
+            self._paint_drop_state(painter)
         strip = QRectF(self._rect.left(), self._rect.top(), 6, self._rect.height())
         painter.fillRect(strip.adjusted(1.5, 6, 0, -6), colour)
         if lod < NAME_MIN_LOD:
@@ -124,15 +156,32 @@ class NodeItem(QGraphicsItem):
         painter.setPen(style.text)
         painter.setFont(style.name_font)
         metrics = painter.fontMetrics()
-        name = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight, int(text_rect.width()))
+        width = int(text_rect.width())
+        name = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, width)
         if lod < DETAIL_MIN_LOD:
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, name)
             return
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignTop, name)
+        if self.version_label is not None:
+            painter.setFont(style.detail_font)
+            painter.setPen(style.highlight)
+            version = painter.fontMetrics().elidedText(
+                self.version_label, Qt.TextElideMode.ElideRight, width
+            )
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, version)
         grey = health_name(view.health) == "DISCONNECTED"
         painter.setPen(style.muted_text if grey else style.text)
         painter.setFont(style.detail_font)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignBottom, self._detail)
+
+    def _paint_drop_state(self, painter: QPainter) -> None:
+        colour = self._style.highlight if self.drop_state else self._style.muted_text
+        pen = QPen(colour, 4 if self.drop_state else 2)
+        if not self.drop_state:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(self._rect.adjusted(-2, -2, 2, 2), 9, 9)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:

@@ -1,10 +1,12 @@
-"""Selection on the topology canvas: what is selected is announced as an edge key or a service
-name, and a service can be found by (part of) its name, selected and centred."""
+"""Selection on the topology canvas: what is selected is announced as an edge key or a node id
+(a service, or "service@version"), and a node can be found by (part of) its name, selected and
+centred."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from meshgui.model.node_ids import split_node_id
 from meshgui.views.edge_item import EdgeItem
 from meshgui.views.node_item import NodeItem
 
@@ -34,13 +36,15 @@ class SelectionMixin:
         return True
 
     def find_service(self, text: str) -> str | None:
-        """Select and centre the service named `text`: exact (any case), else the first whose
-        name starts with it, else the first containing it. Returns the name found."""
+        """Select and centre the node named `text`: exact (any case; a service's name finds
+        its first version when versions are shown), else the first whose name starts with it,
+        else the first containing it. Returns the node id found."""
         wanted = text.strip().lower()
         if not wanted:
             return None
         names = sorted(self._nodes)
         found = next((n for n in names if n.lower() == wanted), None)
+        found = found or next((n for n in names if split_node_id(n.lower())[0] == wanted), None)
         found = found or next((n for n in names if n.lower().startswith(wanted)), None)
         found = found or next((n for n in names if wanted in n.lower()), None)
         if found is None:

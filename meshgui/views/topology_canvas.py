@@ -5,6 +5,11 @@ index, a tick touches only the edges the model says changed, labels are drawn on
 makes them readable, tooltips are formatted when asked for, and zoomed far out one overview
 layer draws everything in a few batched calls. Layout runs off the GUI thread; a node the user
 dragged (or whose position was saved) stays where it was put.
+
+Nodes are services, or versions of them ("inventory@v1") when the model splits versions. The
+canvas edits nothing itself: reroute drags, node menus and pending edges (`canvas_input`,
+`pending_edges`) say what the operator asked for through signals, and a change shows up when
+the sidecars report it.
 """
 
 from __future__ import annotations
@@ -12,15 +17,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSimpleTextItem, QWidget
+from PySide6.QtCore import QRectF, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QWidget
 
+from meshgui.views.canvas_detail import LevelOfDetailMixin
+from meshgui.views.canvas_input import CanvasInputMixin
+from meshgui.views.canvas_placeholder import CanvasPlaceholder
 from meshgui.views.edge_geometry import edge_offsets
-from meshgui.views.edge_item import LABEL_MIN_LOD, EdgeItem
+from meshgui.views.edge_item import EdgeItem
 from meshgui.views.layout_runner import LayoutFunction, LayoutRunner, Positions
 from meshgui.views.node_item import NodeItem
-from meshgui.views.overview_layer import OVERVIEW_MAX_SCALE, OverviewLayer
+from meshgui.views.overview_layer import OverviewLayer
+from meshgui.views.pending_edges import PendingEdgesMixin
+from meshgui.views.reroute_drag import RerouteDrag
 from meshgui.views.selection import SelectionMixin
 from meshgui.views.styles import CanvasStyle
 from meshgui.views.zoomable_view import ZoomableView
@@ -28,11 +38,17 @@ from meshgui.views.zoomable_view import ZoomableView
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
-class TopologyCanvas(SelectionMixin, ZoomableView):
+class TopologyCanvas(
+    SelectionMixin, PendingEdgesMixin, LevelOfDetailMixin, CanvasInputMixin, ZoomableView
+):
     edge_selected = Signal(object)  # EdgeKey, or None when no edge is selected
-    node_selected = Signal(object)  # service name, or None
+    node_selected = Signal(object)  # node id ("inventory", "inventory@v1"), or None
     positions_changed = Signal()  # the user moved nodes: read pinned_positions()
     layout_applied = Signal()
+    reroute_requested = Signal(object)  # RerouteGesture (meshgui.views.gestures)
+    drain_requested = Signal(str, object, bool)  # service, instance name or None, drained
+    edit_routes_requested = Signal(str)  # service
+    show_versions_changed = Signal(bool)  # set_show_versions: the model's owner splits nodes
 
     def __init__(
         self, parent: QWidget | None = None, *, layout_function: LayoutFunction | None = None
@@ -54,10 +70,14 @@ class TopologyCanvas(SelectionMixin, ZoomableView):
         self._fit_after_layout = True
         self._layer = OverviewLayer(self._style)
         scene.addItem(self._layer)
+        self._pending: set[Any] = set()
+        self._ghosts: dict[Any, EdgeItem] = {}
+        self._show_versions = False
+        self._drag = RerouteDrag(scene, self._style)
         self._layout = LayoutRunner(self, layout_function)
         self._layout.finished.connect(self._apply_layout)
         self._layout.failed.connect(lambda _job, _why: self._apply_layout(-1, {}))
-        self._placeholder = QGraphicsSimpleTextItem()
+        self._placeholder = CanvasPlaceholder()
         self.clear_topology("No mesh connected")
         scene.selectionChanged.connect(self._on_selection_changed)
 
@@ -79,7 +99,24 @@ class TopologyCanvas(SelectionMixin, ZoomableView):
         return self._nodes.get(name)
 
     def edge_item(self, key: Any) -> EdgeItem | None:
-        return self._edges.get(key)
+        """The edge's item, or its ghost while it is pending and the model lacks it."""
+        item = self._edges.get(key)
+        return item if item is not None else self._ghosts.get(key)
+
+    @property
+    def show_versions(self) -> bool:
+        return self._show_versions
+
+    def set_show_versions(self, on: bool) -> None:
+        """Ask for versions as nodes. The canvas draws whatever nodes the view has; the model's
+        owner listens to `show_versions_changed` and calls `MeshModel.set_split_versions`."""
+        if on != self._show_versions:
+            self._show_versions = on
+            self.show_versions_changed.emit(on)
+
+    @property
+    def reroute_drag(self) -> RerouteDrag:
+        return self._drag
 
     def service_names(self) -> list[str]:
         return sorted(self._nodes)
@@ -87,6 +124,9 @@ class TopologyCanvas(SelectionMixin, ZoomableView):
     def clear_topology(self, message: str) -> None:
         """Remove every node and edge and say `message` instead (no mesh, connecting...)."""
         scene = self.scene()
+        self._drag.cancel()
+        self._drop_all_ghosts()
+        self._pending.clear()
         for item in list(self._edges.values()) + list(self._nodes.values()):
             scene.removeItem(item)
         self._nodes.clear()
@@ -95,16 +135,8 @@ class TopologyCanvas(SelectionMixin, ZoomableView):
         self._fit_after_layout = True
         if self._placeholder.scene() is None:
             scene.addItem(self._placeholder)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        self._placeholder.setFont(font)
-        self._placeholder.setText(message)
-        colour = self.palette().color(QPalette.ColorRole.PlaceholderText)
-        self._placeholder.setBrush(colour if colour.isValid() else QColor("gray"))
-        rect = self._placeholder.boundingRect()
-        self._placeholder.setPos(-rect.width() / 2, -rect.height() / 2)
-        self._placeholder.setVisible(True)
-        scene.setSceneRect(rect.adjusted(-150, -100, 150, 100).translated(self._placeholder.pos()))
+        rect = self._placeholder.say(message, self.font(), self.palette())
+        scene.setSceneRect(rect.adjusted(-150, -100, 150, 100))
         self.resetTransform()
         self.scale_changed()
         self.centerOn(0, 0)
@@ -134,10 +166,18 @@ class TopologyCanvas(SelectionMixin, ZoomableView):
             edge_item = self._edges.get(key)
             if edge_item is not None:
                 edge_item.set_edge(edges[key])
+        if self._pending:
+            self._sync_pending()
 
     def _rebuild(self, nodes: Any, edges: Any) -> None:
         scene = self.scene()
         self._placeholder.setVisible(False)
+        self._drop_all_ghosts()  # made again after, between the nodes that are left
+        drag = self._drag
+        if (drag.edge is not None and drag.edge.key not in edges) or (
+            drag.node is not None and drag.node.name not in nodes
+        ):
+            drag.cancel()  # what was being dragged is gone
         for key in self._edges.keys() - edges.keys():
             gone = self._edges.pop(key)
             gone.detach()
@@ -202,7 +242,7 @@ class TopologyCanvas(SelectionMixin, ZoomableView):
             self._layer.set_bounds(rect.adjusted(-100, -100, 100, 100))
 
     def _update_edge_visibility(self) -> None:
-        for item in self._edges.values():
+        for item in [*self._edges.values(), *self._ghosts.values()]:
             visible = item.source.isVisible() and item.target.isVisible()
             if visible != item.isVisible():
                 item.setVisible(visible)
@@ -221,35 +261,3 @@ class TopologyCanvas(SelectionMixin, ZoomableView):
             self._pinned[item.name] = (item.pos().x(), item.pos().y())
         self._update_scene_rect()
         self.positions_changed.emit()
-
-    # -- zoom and level of detail ----------------------------------------------------------
-    @property
-    def labels_visible(self) -> bool:
-        return self.scale_factor >= LABEL_MIN_LOD
-
-    def fit_to_window(self) -> None:
-        self.fit_rect(self._nodes_rect())
-
-    def scale_changed(self) -> None:
-        overview = self.scale_factor < OVERVIEW_MAX_SCALE
-        if overview == self._overview:
-            return
-        self._overview = overview
-        # The items stay for hit-testing, dragging and tooltips; only their painting stops.
-        for node in self._nodes.values():
-            node.setFlag(NO_CONTENTS, overview)
-        for edge in self._edges.values():
-            edge.setFlag(NO_CONTENTS, overview)
-            edge.label_shown = False
-        self._layer.setVisible(overview)
-        self.viewport().update()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self._style = CanvasStyle(self.palette(), self.font())
-            self._layer.set_style(self._style)
-            for node in self._nodes.values():
-                node.set_style(self._style)
-            for edge in self._edges.values():
-                edge.set_style(self._style)

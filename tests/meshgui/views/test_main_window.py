@@ -78,7 +78,7 @@ def test_window_has_menus_status_and_empty_canvas(qtbot: QtBot, tmp_path: Path) 
     qtbot.addWidget(window)
     window.show()
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "View", "Help"]
+    assert titles == ["File", "Edit", "View", "Help"]
     assert window.sidecars_label.text() == "Sidecars 0/0"
     assert window.statusBar().currentMessage() == "Not connected"
     assert window.canvas.placeholder_text == "No mesh connected"

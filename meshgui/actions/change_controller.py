@@ -1,0 +1,331 @@
+"""Every operator change goes the same careful way, whatever asked for it (a drag, a menu, the
+route editor, an opened file, a suggestion, undo): read the live config from every sidecar,
+build the change on the newest one, preview its diff, apply it to every sidecar that answered
+with the `expected_version` each reported, show each sidecar's answer, journal the outcome,
+and put what was applied on the undo stack.
+
+Nothing here waits on the network: the `ConfigChannel` answers through queued signals, and the
+dialogs are opened window-modal (`open()`), so tests and users drive the same code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from meshgui.client.config_ops import ApplyReport, SidecarConfig, base_config
+from meshgui.model.change_journal import ChangeJournal, JournalEntry
+from meshgui.model.mesh_change import MeshChange, mesh_diff
+from meshgui.model.mesh_edits import inverse
+from meshgui.views.apply_progress import ApplyProgressPanel
+from meshgui.views.change_preview import ChangePreviewDialog
+from proxy.config import MeshConfig
+
+Builder = Callable[[MeshConfig], MeshChange | None]
+"""Builds the change on the config the sidecars run now; None when there is nothing to do."""
+Ask = Callable[[MeshConfig, Callable[[Builder | None], None]], None]
+"""Asks the operator what to do (a popover, the route editor); calls back with a builder, or
+None when they cancelled. Runs once the live config is known."""
+Preview = Callable[[MeshChange, MeshConfig], Mapping[str, tuple[float, float]] | None]
+
+
+@dataclass
+class ChangeRequest:
+    """One operator intent on its way to the sidecars."""
+
+    title: str
+    ask: Ask
+    purpose: str = "change"  # "change" | "undo" | "redo" | "sync"
+    on_done: Callable[[bool], None] | None = None
+    """Told whether the change reached every sidecar it was sent to (undo/redo bookkeeping)."""
+    builder: Builder | None = None
+    predict: Preview | None = None
+    after_applied: Callable[[MeshChange], None] | None = None
+    versions: dict[str, int] = field(default_factory=dict)
+    only: list[str] | None = None
+    """The sidecars to send it to; None: every sidecar that gave its config."""
+
+
+class ChangeController(QObject):
+    change_applied = Signal(object, str)  # MeshChange that reached a sidecar, its purpose
+    journal_changed = Signal()
+    busy_changed = Signal(bool)
+    message = Signal(str)  # a line for the status bar
+
+    def __init__(
+        self,
+        channel: Any,
+        journal: ChangeJournal,
+        panel: ApplyProgressPanel,
+        *,
+        profile_name: Callable[[], str | None],
+        window: QWidget | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(window)
+        self._channel = channel
+        self.journal = journal
+        self.panel = panel
+        self._profile_name = profile_name
+        self._window = window
+        self._clock = clock
+        self._request: ChangeRequest | None = None
+        self._pending_fetch: int | None = None
+        self._applying: dict[int, tuple[ChangeRequest, MeshChange]] = {}
+        self._sent_versions: dict[int, dict[str, int]] = {}  # id(change) -> expected versions
+        self.preview_dialog: ChangePreviewDialog | None = None
+        self.read_only_reason: str | None = None
+        channel.fetched.connect(self._on_fetched)
+        channel.progress.connect(self._on_progress)
+        channel.applied.connect(self._on_applied)
+        panel.retry_requested.connect(self._retry_failed)
+        panel.rollback_requested.connect(self._roll_back)
+        panel.reload_requested.connect(self._reload_and_reapply)
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._request is not None or bool(self._applying)
+
+    def _set_request(self, request: ChangeRequest | None) -> None:
+        was = self.busy
+        self._request = request
+        if was != self.busy:
+            self.busy_changed.emit(self.busy)
+
+    def cancel(self) -> None:
+        """Forget the change being prepared (not one already sent)."""
+        request, self._pending_fetch = self._request, None
+        self._set_request(None)
+        if self.preview_dialog is not None:
+            self.preview_dialog.close()
+            self.preview_dialog = None
+        if request is not None and request.on_done is not None:
+            request.on_done(False)
+
+    # -- the flow: begin -> fetch -> ask -> build -> preview -> apply -> report ------------------
+    def begin(self, request: ChangeRequest) -> bool:
+        """Start `request`; False (and a message) when another change is still on its way."""
+        if self.read_only_reason is not None:
+            self._refuse(request, self.read_only_reason)
+            return False
+        if self.busy:
+            self._refuse(request, "Another change is still being applied; wait for it to finish.")
+            return False
+        self._set_request(request)
+        self._fetch()
+        return True
+
+    def _refuse(self, request: ChangeRequest, why: str) -> None:
+        self.message.emit(why)
+        if request.on_done is not None:
+            request.on_done(False)
+
+    def _fetch(self) -> None:
+        self.message.emit("Reading the mesh config from the sidecars…")
+        self._pending_fetch = self._channel.fetch()
+
+    def _on_fetched(self, request_id: int, configs: Mapping[str, SidecarConfig]) -> None:
+        request = self._request
+        if request is None or request_id != self._pending_fetch:
+            return
+        self._pending_fetch = None
+        base, versions = base_config(configs)
+        if base is None:
+            errors = "; ".join(f"{c.sidecar_id}: {c.error}" for c in configs.values() if c.error)
+            self._fail(request, f"No sidecar gave its config, nothing changed. {errors}".strip())
+            return
+        request.versions = dict(versions)
+        if request.purpose == "sync":
+            self._sync(request, base, configs)
+            return
+        if request.builder is not None:
+            self._build_and_preview(request, base)
+            return
+
+        def answered(builder: Builder | None) -> None:
+            if self._request is not request:
+                return
+            if builder is None:
+                self.cancel()
+                return
+            request.builder = builder
+            self._build_and_preview(request, base)
+
+        request.ask(base, answered)
+
+    def _build_and_preview(self, request: ChangeRequest, base: MeshConfig) -> None:
+        assert request.builder is not None
+        try:
+            change = request.builder(base)
+        except Exception as exc:  # a config the schema refuses: say why, send nothing
+            self._fail(request, f"{request.title}: this change cannot be made: {exc}")
+            return
+        unchanged = change is None or not mesh_diff(change.before, change.after)
+        if change is None or (unchanged and request.purpose != "sync"):
+            self._fail(request, f"{request.title}: the mesh already looks like that.")
+            return
+        predicted = request.predict(change, base) if request.predict is not None else None
+        dialog = ChangePreviewDialog(
+            change, sorted(request.only or request.versions), predicted, self._window
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preview_dialog = dialog
+        dialog.finished.connect(lambda result: self._previewed(request, change, result))
+        dialog.open()
+
+    def _previewed(self, request: ChangeRequest, change: MeshChange, result: int) -> None:
+        self.preview_dialog = None
+        if self._request is not request:
+            return
+        if result != QDialog.DialogCode.Accepted:
+            self.message.emit(f"{request.title}: cancelled, nothing changed.")
+            self.cancel()
+            return
+        self._send(request, change, request.versions, request.only)
+
+    def _send(
+        self,
+        request: ChangeRequest,
+        change: MeshChange,
+        expected: Mapping[str, int],
+        only: list[str] | None,
+    ) -> None:
+        targets = only if only is not None else sorted(expected)
+        expected = {sid: version for sid, version in expected.items() if sid in targets}
+        self.panel.start(change, targets)
+        self.panel.show()
+        self.panel.raise_()
+        request_id = self._channel.apply(change, dict(expected), only)
+        self._sent_versions = {id(change): dict(expected), **self._sent_versions}
+        if len(self._sent_versions) > 8:  # only the last few reports can still be retried
+            self._sent_versions.pop(next(reversed(self._sent_versions)))
+        self._applying[request_id] = (request, change)
+        self._set_request(None)
+        if not self.busy:  # _set_request saw _applying already non-empty: still busy
+            self.busy_changed.emit(True)
+
+    def _on_progress(self, request_id: int, progress: Any) -> None:
+        if request_id in self._applying:
+            self.panel.show_progress(progress)
+
+    def _on_applied(self, request_id: int, report: ApplyReport) -> None:
+        entry = self._applying.pop(request_id, None)
+        if entry is None:
+            return
+        request, change = entry
+        self.panel.finish(report)
+        self._journal(request, change, report)
+        if report.applied:
+            self.change_applied.emit(change, request.purpose)
+            if request.after_applied is not None:
+                request.after_applied(change)
+        self.message.emit(_outcome_line(request.title, report))
+        if request.on_done is not None:
+            request.on_done(report.ok)
+        if not self.busy:
+            self.busy_changed.emit(False)
+
+    def _fail(self, request: ChangeRequest, why: str) -> None:
+        self.message.emit(why)
+        if self._window is not None and request.purpose != "sync":
+            QMessageBox.warning(self._window, request.title, why)
+        self.cancel()
+
+    # -- out of sync ---------------------------------------------------------------------------
+    def bring_up_to_date(self) -> bool:
+        """Send the newest config to the sidecars that run an older one (they were down during
+        a change, say), after a preview of what changes for them."""
+        return self.begin(ChangeRequest("Bring sidecars up to date", _no_ask, purpose="sync"))
+
+    def _sync(
+        self, request: ChangeRequest, base: MeshConfig, configs: Mapping[str, SidecarConfig]
+    ) -> None:
+        lagging = sorted(sid for sid, v in request.versions.items() if v < base.version)
+        oldest = min(lagging, key=lambda sid: request.versions[sid], default=None)
+        older = configs[oldest].mesh if oldest is not None else None
+        if oldest is None or older is None:
+            self.message.emit(f"Every sidecar runs version {base.version}: nothing to do.")
+            self.cancel()
+            return
+        summary = f"Bring {', '.join(lagging)} up to version {base.version}"
+        request.only = lagging
+        request.builder = lambda _fresh: MeshChange(summary, older, base)
+        self._build_and_preview(request, base)
+
+    # -- after a partial failure -------------------------------------------------------------
+    def _retry_failed(self, report: ApplyReport) -> None:
+        if self.busy:
+            self.message.emit("Another change is still being applied; retry when it is done.")
+            return
+        retry = [sid for sid in report.failed if sid not in report.stale]
+        sent = self._sent_versions.get(id(report.change), {})
+        expected = {sid: sent.get(sid, report.change.before.version) for sid in retry}
+        request = ChangeRequest(f"Retry: {report.change.summary}", _no_ask, purpose="retry")
+        self._send(request, report.change, expected, retry)
+
+    def _roll_back(self, report: ApplyReport) -> None:
+        if self.busy:
+            self.message.emit("Another change is still being applied; roll back when it is done.")
+            return
+        applied = report.applied
+        versions = {
+            sid: report.results[sid].version or report.change.after.version for sid in applied
+        }
+        undo = inverse(report.change, report.change.after)
+        request = ChangeRequest(f"Roll back: {report.change.summary}", _no_ask, purpose="rollback")
+        self._send(request, undo, versions, list(applied))
+
+    def _reload_and_reapply(self, report: ApplyReport) -> None:
+        change = report.change
+        request = ChangeRequest(
+            f"Reapply: {change.summary}",
+            _no_ask,
+            builder=lambda base: _rebased(change, base),
+        )
+        self.begin(request)
+
+    def _journal(self, request: ChangeRequest, change: MeshChange, report: ApplyReport) -> None:
+        entry = JournalEntry(
+            at=self._clock(),
+            profile=self._profile_name() or "",
+            summary=change.summary,
+            diff=mesh_diff(change.before, change.after),
+            outcome=_journal_outcome(request.purpose, report),
+            versions={sid: p.version for sid, p in report.results.items() if p.version is not None},
+        )
+        self.journal.append(entry)
+        self.journal_changed.emit()
+
+
+def _no_ask(base: MeshConfig, answer: Callable[[Builder | None], None]) -> None:
+    answer(None)
+
+
+def _rebased(change: MeshChange, base: MeshConfig) -> MeshChange:
+    """The same end state, made on top of what the sidecars run now."""
+    after = change.after.model_copy(update={"version": base.version + 1})
+    return dataclasses.replace(change, before=base, after=after)
+
+
+def _journal_outcome(purpose: str, report: ApplyReport) -> str:
+    if not report.applied:
+        return "failed"
+    if not report.ok:
+        return "partly applied"
+    return {"undo": "undone", "redo": "redone", "rollback": "rolled back"}.get(purpose, "applied")
+
+
+def _outcome_line(title: str, report: ApplyReport) -> str:
+    total = len(report.results)
+    if report.ok:
+        return f"{title}: applied on all {total} sidecars."
+    if not report.applied:
+        return f"{title}: not applied — every sidecar refused or was unreachable."
+    return f"{title}: applied on {len(report.applied)} of {total} sidecars; see the progress panel."

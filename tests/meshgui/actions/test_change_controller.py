@@ -1,0 +1,192 @@
+"""The change pipeline with the real dialogs and panel, and a channel the test answers: every
+change is fetched, previewed, sent with each sidecar's version, reported, journalled, undoable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMainWindow
+from pytestqt.qtbot import QtBot
+
+from meshgui.actions.change_controller import ChangeController
+from meshgui.actions.change_requests import drain_request
+from meshgui.actions.undo_history import UndoHistory
+from meshgui.model.change_journal import ChangeJournal
+from meshgui.views.apply_progress import ApplyProgressPanel
+from proxy.config import MeshConfig
+from tests.meshgui.actions.fake_channel import FakeChannel
+from tests.meshgui.model.demo_mesh import demo_mesh
+
+SIDECARS = ("cart-1", "inventory-1", "web-1")
+
+
+class Pipeline:
+    def __init__(self, qtbot: QtBot, tmp_path: Path) -> None:
+        self.window = QMainWindow()
+        qtbot.addWidget(self.window)
+        self.channel = FakeChannel()
+        self.journal = ChangeJournal(tmp_path / "journal.jsonl")
+        self.panel = ApplyProgressPanel(self.window)
+        self.controller = ChangeController(
+            self.channel, self.journal, self.panel, profile_name=lambda: "demo", window=self.window
+        )
+        self.history = UndoHistory(self.controller)
+        self.qtbot = qtbot
+
+    def fetched(self, mesh: MeshConfig, **versions: int) -> None:
+        configs = {}
+        for sid in SIDECARS:
+            version = versions.get(sid.replace("-", "_"), mesh.version)
+            configs[sid] = mesh.model_copy(update={"version": version})
+        self.channel.answer_fetch(configs)
+
+    def approve(self) -> None:
+        self.qtbot.waitUntil(lambda: self.controller.preview_dialog is not None, timeout=3000)
+        dialog = self.controller.preview_dialog
+        assert dialog is not None
+        dialog.apply_button.click()
+
+    def drain(self, instance: str = "inventory-1") -> None:
+        assert self.controller.begin(drain_request("inventory", instance, True, lambda: None))
+
+
+@pytest.fixture
+def pipeline(qtbot: QtBot, tmp_path: Path) -> Pipeline:
+    return Pipeline(qtbot, tmp_path)
+
+
+def endpoint_drained(mesh: MeshConfig, name: str) -> bool:
+    return next(e.drained for e in mesh.services["inventory"].endpoints if e.name == name)
+
+
+def test_a_change_is_sent_with_each_sidecars_version_then_journalled_and_undoable(
+    pipeline: Pipeline,
+) -> None:
+    base = demo_mesh()
+    pipeline.drain()
+    assert len(pipeline.channel.fetches) == 1 and pipeline.controller.busy
+    pipeline.fetched(base, web_1=base.version - 1)  # web-1 lags: it gets its own version
+    pipeline.approve()
+    (_, change, expected, only) = pipeline.channel.applies[-1]
+    assert expected == {
+        "cart-1": base.version,
+        "inventory-1": base.version,
+        "web-1": base.version - 1,
+    }
+    assert only is None
+    assert (
+        endpoint_drained(change.after, "inventory-1") and change.after.version == base.version + 1
+    )
+    pipeline.channel.answer_apply({sid: "applied" for sid in SIDECARS})
+    assert not pipeline.controller.busy
+    [entry] = pipeline.journal.entries("demo")
+    assert entry.outcome == "applied" and "drained: true" in entry.diff
+    assert pipeline.history.can_undo and "Drain inventory-1" in pipeline.history.stack.undoText()
+
+
+def test_cancelling_the_preview_sends_nothing(pipeline: Pipeline, qtbot: QtBot) -> None:
+    pipeline.drain()
+    pipeline.fetched(demo_mesh())
+    qtbot.waitUntil(lambda: pipeline.controller.preview_dialog is not None, timeout=3000)
+    pipeline.controller.preview_dialog.cancel_button.click()  # type: ignore[union-attr]
+    assert pipeline.channel.applies == [] and not pipeline.controller.busy
+    assert pipeline.journal.entries() == [] and not pipeline.history.can_undo
+
+
+def test_a_stale_sidecar_is_reported_and_reload_rebuilds_on_the_newer_config(
+    pipeline: Pipeline,
+) -> None:
+    base = demo_mesh()
+    pipeline.drain()
+    pipeline.fetched(base)
+    pipeline.approve()
+    pipeline.channel.answer_apply({sid: "stale" for sid in SIDECARS}, version=base.version + 5)
+    assert pipeline.journal.entries()[-1].outcome == "failed"
+    assert not pipeline.history.can_undo  # nothing reached a sidecar
+    assert pipeline.panel.reload_button.isEnabled()
+    pipeline.panel.reload_button.click()
+    newer = base.model_copy(update={"version": base.version + 5})
+    pipeline.fetched(newer)
+    pipeline.approve()
+    (_, change, expected, _) = pipeline.channel.applies[-1]
+    assert set(expected.values()) == {base.version + 5}
+    assert change.after.version == base.version + 6 and endpoint_drained(
+        change.after, "inventory-1"
+    )
+
+
+def test_retry_goes_only_to_the_sidecars_that_failed(pipeline: Pipeline) -> None:
+    base = demo_mesh()
+    pipeline.drain()
+    pipeline.fetched(base, web_1=base.version - 1)
+    pipeline.approve()
+    pipeline.channel.answer_apply(
+        {"cart-1": "applied", "inventory-1": "applied", "web-1": "unreachable"}
+    )
+    assert pipeline.journal.entries()[-1].outcome == "partly applied"
+    pipeline.panel.retry_button.click()
+    (_, _, expected, only) = pipeline.channel.applies[-1]
+    assert only == ["web-1"] and expected == {"web-1": base.version - 1}
+
+
+def test_roll_back_restores_the_sidecars_that_took_a_partial_change(pipeline: Pipeline) -> None:
+    base = demo_mesh()
+    pipeline.drain()
+    pipeline.fetched(base)
+    pipeline.approve()
+    pipeline.channel.answer_apply(
+        {"cart-1": "applied", "inventory-1": "applied", "web-1": "denied"}
+    )
+    pipeline.panel.rollback_button.click()
+    (_, change, expected, only) = pipeline.channel.applies[-1]
+    assert only == ["cart-1", "inventory-1"]
+    assert expected == {"cart-1": base.version + 1, "inventory-1": base.version + 1}
+    assert not endpoint_drained(change.after, "inventory-1")
+
+
+def test_undo_applies_the_inverse_and_a_failed_undo_leaves_the_stack_where_the_mesh_is(
+    pipeline: Pipeline,
+) -> None:
+    base = demo_mesh()
+    pipeline.drain()
+    pipeline.fetched(base)
+    pipeline.approve()
+    applied = pipeline.channel.applies[-1][1]
+    pipeline.channel.answer_apply({sid: "applied" for sid in SIDECARS})
+
+    pipeline.history.undo()
+    pipeline.fetched(applied.after)
+    pipeline.approve()
+    (_, undo, expected, _) = pipeline.channel.applies[-1]
+    assert not endpoint_drained(undo.after, "inventory-1")
+    assert set(expected.values()) == {applied.after.version}
+    pipeline.channel.answer_apply({sid: "denied" for sid in SIDECARS})
+    assert pipeline.history.can_undo and not pipeline.history.can_redo  # back: not undone
+
+    pipeline.history.undo()
+    pipeline.fetched(applied.after)
+    pipeline.approve()
+    pipeline.channel.answer_apply({sid: "applied" for sid in SIDECARS})
+    assert pipeline.history.can_redo and not pipeline.history.can_undo
+    assert pipeline.journal.entries()[-1].outcome == "undone"
+
+
+def test_a_second_change_is_refused_while_one_is_on_its_way(pipeline: Pipeline) -> None:
+    pipeline.drain()
+    assert not pipeline.controller.begin(
+        drain_request("inventory", "inventory-2", True, lambda: None)
+    )
+    assert len(pipeline.channel.fetches) == 1
+
+
+def test_bring_up_to_date_sends_the_newest_config_to_the_lagging_sidecars_only(
+    pipeline: Pipeline,
+) -> None:
+    base = demo_mesh()
+    assert pipeline.controller.bring_up_to_date()
+    pipeline.fetched(base, web_1=base.version - 2)
+    pipeline.approve()
+    (_, change, expected, only) = pipeline.channel.applies[-1]
+    assert only == ["web-1"] and expected == {"web-1": base.version - 2}
+    assert change.after.version == base.version
