@@ -68,6 +68,7 @@ def build_menus(window: Any) -> None:
             window.show_versions_action,
             None,
             window.details.toggleViewAction(),
+            window.suggestions.panel_action,
             changes.journal_action,
             changes.progress_action,
         ],

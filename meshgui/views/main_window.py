@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWi
 from meshgui import APP_NAME, __version__
 from meshgui.actions.change_actions import ChangeActions
 from meshgui.actions.export_actions import ExportActions
+from meshgui.actions.suggestion_actions import SuggestionActions
 from meshgui.client import MeshClient
 from meshgui.connection_file import load_connection_file
 from meshgui.profiles import ConnectionProfile, ProfileStore, targets_for
@@ -106,6 +107,11 @@ class MainWindow(QMainWindow):
         )
         self.exports.status_message.connect(lambda t: self.statusBar().showMessage(t, 10_000))
         self.exports.bundle_opened.connect(lambda bundle: show_bundle(self, bundle))
+        self.suggestions = SuggestionActions(
+            self,
+            current_mesh=lambda: self.changes.current_mesh,
+            apply=self.changes.apply_suggestion,
+        )
         self.history_source: Callable[[Any, float], Any] | None = None
         self.show_versions_action = QAction("Show &Versions", self)
         self.show_versions_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
@@ -144,6 +150,7 @@ class MainWindow(QMainWindow):
         self.details.set_source(self.session.history)
         self.session.start(profile.name, resolved.targets)
         self.changes.mesh_started()
+        self.suggestions.mesh_started()
         self.show_sidecar_count(0, len(resolved.targets))
         self.age_label.setText("No data yet")
         self.setWindowTitle(f"{profile.name} — {APP_NAME}")
@@ -176,6 +183,7 @@ class MainWindow(QMainWindow):
     def disconnect_mesh(self) -> None:
         self.session.stop()
         self.changes.mesh_started()
+        self.suggestions.mesh_stopped()
         self.history_source = None
         self.details.set_source(None)
         self.details.select_edge(None)
@@ -248,6 +256,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue(STATE_KEY, self.saveState())
         self._settings.sync()
         self.session.shutdown()
+        self.suggestions.shutdown()
         if self.exports.job is not None:
             self.exports.job.wait(30.0)
         self.canvas.layout_runner.wait(2000)

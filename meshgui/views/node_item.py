@@ -74,6 +74,7 @@ class NodeItem(QGraphicsItem):
         self._detail = node_detail(view)
         self.label, self.version_label = node_label(self.name)
         self.drop_state: bool | None = None
+        self.badge = 0
         """During a drag over this node: True if it would take the drop, False if not."""
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -148,6 +149,8 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(self._rect, 8, 8)
         if self.drop_state is not None:
             self._paint_drop_state(painter)
+        if self.badge:
+            self._paint_badge(painter)
         strip = QRectF(self._rect.left(), self._rect.top(), 6, self._rect.height())
         painter.fillRect(strip.adjusted(1.5, 6, 0, -6), colour)
         if lod < NAME_MIN_LOD:
@@ -173,6 +176,22 @@ class NodeItem(QGraphicsItem):
         painter.setPen(style.muted_text if grey else style.text)
         painter.setFont(style.detail_font)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignBottom, self._detail)
+
+    def set_badge(self, count: int) -> None:
+        """How many suggestions concern this node (0: none, no badge)."""
+        if count != self.badge:
+            self.badge = count
+            self.update()
+
+    def _paint_badge(self, painter: QPainter) -> None:
+        centre = QPointF(self._rect.right() - 4, self._rect.top() + 4)
+        painter.setPen(QPen(self._style.text, 1))
+        painter.setBrush(QBrush(QColor("#f0a020")))
+        painter.drawEllipse(centre, 9, 9)
+        painter.setFont(self._style.detail_font)
+        painter.setPen(QColor("black"))
+        box = QRectF(centre.x() - 9, centre.y() - 9, 18, 18)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(min(self.badge, 9)))
 
     def _paint_drop_state(self, painter: QPainter) -> None:
         colour = self._style.highlight if self.drop_state else self._style.muted_text

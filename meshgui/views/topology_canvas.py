@@ -14,7 +14,7 @@ the sidecars report it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QRectF, Signal
@@ -64,6 +64,7 @@ class TopologyCanvas(
         self.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self._style = CanvasStyle(self.palette(), self.font())
         self._nodes: dict[str, NodeItem] = {}
+        self._badges: dict[str, int] = {}
         self._edges: dict[Any, EdgeItem] = {}
         self._pinned: Positions = {}
         self._overview = False
@@ -117,6 +118,12 @@ class TopologyCanvas(
     @property
     def reroute_drag(self) -> RerouteDrag:
         return self._drag
+
+    def set_badges(self, counts: Mapping[str, int]) -> None:
+        """Suggestion counts per node id; other ids (edges, routes) are not drawn."""
+        self._badges = dict(counts)
+        for name, node in self._nodes.items():
+            node.set_badge(self._badges.get(name, 0))
 
     def service_names(self) -> list[str]:
         return sorted(self._nodes)
@@ -188,6 +195,7 @@ class TopologyCanvas(
         for name in nodes.keys() - self._nodes.keys():
             node = NodeItem(nodes[name], self._style, self._layer, self._on_node_moved)
             node.setFlag(NO_CONTENTS, self._overview)
+            node.badge = self._badges.get(name, 0)
             self._nodes[name] = node
             node.setVisible(name in self._pinned)  # else hidden until laid out: no jump
             scene.addItem(node)
