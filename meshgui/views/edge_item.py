@@ -35,7 +35,7 @@ from meshgui.views.styles import (
 )
 from meshgui.views.tooltips import edge_tooltip
 
-LABEL_MIN_LOD = 0.6
+LABEL_MIN_LOD = 0.5
 """Below this zoom labels are hidden: unreadable, and the largest share of paint time."""
 ARROW_SIZE = 9.0
 PICK_WIDTH = 10.0

@@ -34,7 +34,9 @@ from proxy.config import ConfigError
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
 SHOW_VERSIONS_KEY = "view/show_versions"
-DOCK_WIDTH = 460
+DOCK_WIDTH = 420
+FIRST_SIZE = (1440, 900)
+"""A first window wide enough that the demo's graph fits with its labels readable."""
 
 
 def _bool(value: Any) -> bool:
@@ -246,7 +248,9 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self._settings.value(GEOMETRY_KEY)
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 800)
+            screen = self.screen().availableGeometry()
+            width = min(FIRST_SIZE[0], int(screen.width() * 0.92))
+            self.resize(width, min(FIRST_SIZE[1], int(screen.height() * 0.92)))
         state = self._settings.value(STATE_KEY)
         if state is not None:
             self.restoreState(state)
