@@ -55,3 +55,33 @@ bench-control: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+.PHONY: bench-gui
+# The desktop app on large synthetic meshes (offscreen Qt, no network); see tests/perf/bench_gui.py.
+bench-gui: $(STAMP) $(SYSDEPS_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/perf/bench_gui.py
+
+.PHONY: installer
+# The Linux installers in dist/: the PyInstaller bundle meshgui/, meshgui_<version>_<arch>.deb
+# and meshgui-<version>-linux-<machine>.tar.gz (installers/README.md). PyInstaller comes with the
+# 'installer' extra.
+INSTALLER_STAMP := $(VENV)/.installed-installer
+$(INSTALLER_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,installer]'
+	touch $@
+installer: $(INSTALLER_STAMP) $(SYSDEPS_STAMP)
+	installers/ensure-build-deps.sh
+	$(BIN)/python installers/build.py
+
+.PHONY: installer-test
+# Builds the installers and runs them as an operator would (installers/smoke_test.py): the
+# bundle offscreen, on Xvfb, and, as root on Debian, the .deb installed, checked and removed.
+installer-test: installer
+	installers/ensure-build-deps.sh --test
+	$(BIN)/python installers/smoke_test.py --deb auto
+
+.PHONY: docker-sidecar
+# The sidecar's container image, mesh-proxy:<version> (deploy/sidecar/Dockerfile); needs Docker.
+docker-sidecar: $(STAMP)
+	docker build -f deploy/sidecar/Dockerfile \
+		-t mesh-proxy:$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("meshgui"))') .

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from meshgui import __version__
+from meshgui.frozen import RUN_MODULE_FLAG, run_module
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == [RUN_MODULE_FLAG]:
+        # A frozen bundle's own children (sidecars, demo apps): see meshgui.frozen.
+        if len(arguments) < 2:
+            print(f"meshgui: {RUN_MODULE_FLAG} needs a module name", file=sys.stderr)
+            return 2
+        run_module(arguments[1], arguments[2:])
+        return 0
     if arguments[:1] == ["export"]:
         # Headless, for scripts and CI: must not import Qt.
         from meshgui.export.cli import main as export_main

@@ -4,25 +4,25 @@ stray process can always be traced back to its run."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from meshgui.demo.plan import LOOPBACK, DemoInstance
 from meshgui.demo.readiness import ReadinessCheck, http_probe, tcp_probe
 from meshgui.demo.supervisor import Supervisor
+from meshgui.frozen import python_module_command
 
 
 def sidecar_command(config_path: Path) -> list[str]:
-    return [sys.executable, "-m", "proxy", "--config", str(config_path)]
+    return [*python_module_command("proxy"), "--config", str(config_path)]
 
 
 def app_command(member: DemoInstance, run_id: str, seed: int | None) -> list[str]:
     ports = member.ports
     if member.spec.protocol == "tcp":
-        command = [sys.executable, "-m", "meshgui.demo.inventory_db"]
+        command = python_module_command("meshgui.demo.inventory_db")
         command += ["--instance", member.name, "--port", str(ports.app), "--run-id", run_id]
     else:
-        command = [sys.executable, "-m", "meshgui.demo.app", "--service", member.service]
+        command = [*python_module_command("meshgui.demo.app"), "--service", member.service]
         command += ["--instance", member.name, "--port", str(ports.app)]
         command += ["--control-port", str(ports.control), "--run-id", run_id]
         command += ["--outbound", member.address(ports.outbound)]

@@ -13,7 +13,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from meshgui.connection_file import ConnectionFile, load_connection_file
 from meshgui.demo.processes import spawn
 from meshgui.demo.tokens import private_directory
+from meshgui.frozen import python_module_command
 from proxy.config import ConfigError
 
 START_TIMEOUT_S = 60.0
@@ -51,7 +51,7 @@ class DemoLauncher:
     ) -> None:
         self.run_id = secrets.token_hex(4)
         self.extra_args = list(extra_args or [])
-        self.program = program or [sys.executable, "-m", "meshgui.demo"]
+        self.program = program or python_module_command("meshgui.demo")
         """What runs mesh-demo; tests put a stand-in here."""
         self.timeout = timeout
         self.workdir: Path | None = None
