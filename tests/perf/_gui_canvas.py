@@ -1,0 +1,239 @@
+"""The GUI benchmark's stage: an offscreen QApplication, and a synthetic mesh shown on the real
+`TopologyCanvas` through the real `MeshModel`, the way `MainWindow` shows it, one tick a second.
+
+A tick is what the GUI thread does for one second of a live mesh: ingest the snapshots every
+sidecar sent that second (the client delivers them to the GUI thread through queued signals),
+ask the model for its changed edges and view, apply the view to the canvas, then run the event
+loop until the canvas has painted. The paint is the one the changes schedule; when they scheduled
+none, the tick forces one, so every tick includes exactly one real repaint of the viewport.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a benchmark never opens a window
+
+from _gui_feed import SnapshotFeed
+from _gui_mesh import MeshShape
+from PySide6.QtCore import QEvent, QObject, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from meshgui.model.mesh_model import MeshModel
+from meshgui.views.topology_canvas import TopologyCanvas
+
+VIEW_SIZE = (1600, 1000)
+START_AT = 1_750_000_000.0
+EVENT_SPINS = 50
+"""Event-loop passes a tick may take to deliver the paint its changes scheduled."""
+LAYOUT_TIMEOUT_S = 30.0
+
+qt_messages: list[str] = []
+
+
+def qt_app() -> QApplication:
+    """The one QApplication; Qt's warnings are collected (the report shows them) rather than
+    lost in the output."""
+    app = QApplication.instance()
+    if app is None:
+
+        def keep(kind: QtMsgType, _context: Any, message: str) -> None:
+            if kind != QtMsgType.QtDebugMsg:
+                qt_messages.append(message)
+
+        qInstallMessageHandler(keep)
+        app = QApplication(["bench_gui"])
+    assert isinstance(app, QApplication)
+    return app
+
+
+class PaintCounter(QObject):
+    """Counts paint events of one widget (the canvas's viewport)."""
+
+    def __init__(self, watched: QObject) -> None:
+        super().__init__(watched)
+        self.count = 0
+        watched.installEventFilter(self)
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+class GcPauses:
+    """Adds up the cyclic garbage collector's pauses; at this many objects a full collection
+    takes tens of milliseconds, and it runs on whichever thread allocated."""
+
+    def __init__(self) -> None:
+        self.total_ms = 0.0
+        self.counting = False
+        """Only pauses while this is set count: those inside the timed parts of a tick."""
+        self._started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif self.counting:
+            self.total_ms += (time.perf_counter() - self._started) * 1000
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._on_gc)
+
+
+class FakeClock:
+    def __init__(self, now: float = START_AT) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class TickTimes:
+    """Milliseconds of each part of one tick on the GUI thread."""
+
+    ingest: float
+    view: float
+    apply: float
+    paint: float
+    paints: int
+    changed: int
+    gc: float
+    """Of the above, the garbage collector's pauses."""
+    cpu: float
+    """CPU time of the GUI thread over the same parts: on a shared machine, wall time also
+    counts the waits for a core, which CPU time leaves out."""
+
+    @property
+    def total(self) -> float:
+        return self.ingest + self.view + self.apply + self.paint
+
+
+@dataclass
+class ShownMesh:
+    """A synthetic mesh fed into the real model and shown on the real canvas."""
+
+    shape: MeshShape
+    feed: SnapshotFeed = field(init=False)
+    clock: FakeClock = field(init=False)
+    model: MeshModel = field(init=False)
+    canvas: TopologyCanvas = field(init=False)
+    paints: PaintCounter = field(init=False)
+    gc_pauses: GcPauses = field(init=False)
+    untimed_paints: int = 0
+    """Paints that happened outside any tick's timing (should stay 0)."""
+    first_show_ms: float = 0.0
+    """GUI-thread time to build every item when the mesh first appears (not per tick)."""
+
+    def __post_init__(self) -> None:
+        app = qt_app()
+        self.feed = SnapshotFeed(self.shape)
+        self.clock = FakeClock()
+        self.model = MeshModel(clock=self.clock)
+        self.model.set_sidecars(self.feed.sidecar_ids)
+        for sidecar_id, info in self.feed.infos():
+            self.model.set_info(sidecar_id, info)
+        self.canvas = TopologyCanvas()
+        self.canvas.resize(*VIEW_SIZE)
+        self.canvas.show()
+        self.paints = PaintCounter(self.canvas.viewport())
+        self.gc_pauses = GcPauses()
+        app.processEvents()
+
+    def show(self) -> None:
+        """Two seconds of data (a rate needs two snapshots), the first view, the layout, and the
+        whole graph fitted into the view, as `MainWindow` does on connecting."""
+        laid_out: list[bool] = []
+        self.canvas.layout_applied.connect(lambda: laid_out.append(True))
+        for _ in range(2):
+            self._ingest(self._next_second())
+        started = time.perf_counter()
+        changed = self.model.changed_edges()
+        self.canvas.apply_view(self.model.view(), changed)
+        self.first_show_ms = (time.perf_counter() - started) * 1000
+        spin_until(lambda: bool(laid_out), LAYOUT_TIMEOUT_S, "the layout never arrived")
+        self.canvas.fit_to_window()
+        qt_app().processEvents()
+
+    def tick(self) -> TickTimes:
+        """One second of the live mesh; only the GUI thread's share is timed."""
+        app = qt_app()
+        painted_before = self.paints.count
+        app.processEvents()  # nothing of the previous tick left over
+        # A paint here would be the previous tick's, missed by its timing: say so.
+        self.untimed_paints += self.paints.count - painted_before
+        painted_before = self.paints.count
+        gc_before = self.gc_pauses.total_ms
+        ingest_s, ingest_cpu_s = self._ingest(self._next_second())
+        self.gc_pauses.counting = True
+        cpu_started = time.thread_time()
+        started = time.perf_counter()
+        changed = self.model.changed_edges()
+        view = self.model.view()
+        viewed = time.perf_counter()
+        self.canvas.apply_view(view, changed)
+        applied = time.perf_counter()
+        for _ in range(EVENT_SPINS):
+            app.processEvents()
+            if self.paints.count > painted_before:
+                break
+        else:
+            self.canvas.viewport().repaint()
+        painted = time.perf_counter()
+        cpu = ingest_cpu_s + time.thread_time() - cpu_started
+        self.gc_pauses.counting = False
+        return TickTimes(
+            ingest=ingest_s * 1000,
+            view=(viewed - started) * 1000,
+            apply=(applied - viewed) * 1000,
+            paint=(painted - applied) * 1000,
+            paints=self.paints.count - painted_before,
+            changed=len(changed),
+            gc=self.gc_pauses.total_ms - gc_before,
+            cpu=cpu * 1000,
+        )
+
+    def close(self) -> None:
+        self.gc_pauses.close()
+        self.canvas.layout_runner.wait(5000)
+        self.canvas.close()
+        self.canvas.deleteLater()
+        qt_app().processEvents()
+
+    def _next_second(self) -> Iterator[tuple[str, Any]]:
+        self.clock.now += 1.0
+        self.feed.advance(1.0)
+        return self.feed.snapshots(self.clock.now)
+
+    def _ingest(self, snapshots: Iterator[tuple[str, Any]]) -> tuple[float, float]:
+        """Wall and CPU seconds spent in the model's ingest; building each snapshot (the client
+        thread's work) happens between the timed calls."""
+        ingest, clock, cpu_clock = self.model.ingest, time.perf_counter, time.thread_time
+        pauses = self.gc_pauses
+        spent = cpu = 0.0
+        for sidecar_id, snapshot in snapshots:
+            pauses.counting = True
+            started, cpu_started = clock(), cpu_clock()
+            ingest(sidecar_id, snapshot)
+            spent += clock() - started
+            cpu += cpu_clock() - cpu_started
+            pauses.counting = False
+        return spent, cpu
+
+
+def spin_until(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    """Run the event loop until `condition` holds; SystemExit naming `what` after `timeout_s`."""
+    app = qt_app()
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"bench_gui: after {timeout_s:g} s: {what}")
+        app.processEvents()
+        time.sleep(0.001)
