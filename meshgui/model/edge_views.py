@@ -78,7 +78,9 @@ class EdgeViewCache:
                 retries_per_s=retries,
                 bytes_per_s=size,
             )
-            health = edge_health(r, error_pct, an_end_disconnected=bool(end_gone))
+            health = edge_health(
+                r, error_pct, an_end_disconnected=bool(end_gone), retries_per_s=retries
+            )
             view = EdgeView(keys[e], stats, health)
             self._views[e] = view
             current[view.key] = view

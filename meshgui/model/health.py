@@ -24,9 +24,23 @@ def health_by_errors(rps: float, error_pct: float) -> NodeHealth:
     return NodeHealth.HEALTHY
 
 
-def edge_health(rps: float, error_pct: float, *, an_end_disconnected: bool) -> NodeHealth:
-    """An idle edge whose caller or callee went away is DISCONNECTED rather than IDLE."""
-    health = health_by_errors(rps, error_pct)
+def tries_failed_percent(rps: float, error_pct: float, retries_per_s: float) -> float:
+    """The share of tries that failed, retried ones included (Linkerd's "actual" success rate,
+    beside the "effective" one the caller saw): every retry follows a failed try."""
+    tries = rps + retries_per_s
+    if tries <= 0.0:
+        return 0.0
+    return 100.0 * (rps * error_pct / 100.0 + retries_per_s) / tries
+
+
+def edge_health(
+    rps: float, error_pct: float, *, an_end_disconnected: bool, retries_per_s: float = 0.0
+) -> NodeHealth:
+    """By the worse of the calls that failed and the tries that failed: retries that hide a
+    failing instance from the caller still turn its edges amber. An idle edge whose caller or
+    callee went away is DISCONNECTED rather than IDLE."""
+    worst = max(error_pct, tries_failed_percent(rps, error_pct, retries_per_s))
+    health = health_by_errors(rps, worst)
     if health is NodeHealth.IDLE and an_end_disconnected:
         return NodeHealth.DISCONNECTED
     return health

@@ -103,7 +103,8 @@ class EdgeView:
     key: EdgeKey
     stats: EdgeStats
     health: NodeHealth
-    """By error rate; IDLE without calls; DISCONNECTED when idle because an end went away."""
+    """By error rate, counting tries that failed and were retried; IDLE without calls;
+    DISCONNECTED when idle because an end went away."""
 
 
 @dataclass(frozen=True, slots=True)

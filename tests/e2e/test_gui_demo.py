@@ -145,8 +145,8 @@ def test_flaky_inventory_turns_inventory_amber_and_its_callers_retry(
 ) -> None:
     """The mesh absorbs a 30% flaky instance: the callers' sidecars retry its 503s on the other
     instance and outlier detection ejects it within seconds, so the calls into inventory keep
-    0% errors (the model counts each call once, as its caller saw it). What the operator sees
-    is inventory amber with inventory-1 ejected, and retries on the calls into it."""
+    0% errors as the callers saw them. What the operator sees is inventory amber with
+    inventory-1 ejected, and the calls into it amber or red by their failed tries (retried)."""
     into_inventory = [key for key in shop_edges() if key.destination == INVENTORY]
     assert FLAKY_INSTANCE in trigger("flaky-inventory", demo.connection_path)
 
@@ -158,6 +158,9 @@ def test_flaky_inventory_turns_inventory_amber_and_its_callers_retry(
         assert states.get(FLAKY_INSTANCE) == "ejected", states
         retries = {key.source: edge_stats(window, key).retries_per_s for key in into_inventory}
         assert any(rate > 0 for rate in retries.values()), retries
+        # The callers saw no errors, but their tries failed: the edges say so (amber/red).
+        colours = {key.source: edge_health(window, key) for key in into_inventory}
+        assert any(health in TROUBLE for health in colours.values()), colours
 
     try:
         wait_for(qtbot, flagged, FLAKY_MS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from meshgui.model import DEGRADED_ERROR_PCT, FAILING_ERROR_PCT, EdgeKey, MeshModel, NodeHealth
-from meshgui.model.health import health_by_errors
+from meshgui.model.health import edge_health, health_by_errors, tries_failed_percent
 from proxy.admin.models import EndpointStatus
 from tests.meshgui.model.snapshots import (
     FakeClock,
@@ -164,3 +164,26 @@ def test_changed_edges_names_only_what_changed_in_either_call_order() -> None:
     view = model.view()
     assert model.changed_edges() == {other}
     assert view.edges[CART_INV] is same  # unchanged views are handed out again
+
+
+@pytest.mark.parametrize(
+    ("rps", "error_pct", "retries_per_s", "expected"),
+    [
+        (100.0, 0.0, 0.0, NodeHealth.HEALTHY),
+        (100.0, 0.0, 1.0, NodeHealth.HEALTHY),  # 1 failed try in 101
+        (100.0, 0.0, 15.0, NodeHealth.DEGRADED),  # retries hid 15 failures from the caller
+        (100.0, 0.0, 40.0, NodeHealth.FAILING),
+        (100.0, 25.0, 0.0, NodeHealth.FAILING),
+    ],
+)
+def test_an_edge_is_coloured_by_its_failed_tries_retried_ones_included(
+    rps: float, error_pct: float, retries_per_s: float, expected: NodeHealth
+) -> None:
+    assert edge_health(rps, error_pct, an_end_disconnected=False, retries_per_s=retries_per_s) is (
+        expected
+    )
+
+
+def test_failed_tries_count_each_retry_as_a_failed_try() -> None:
+    assert tries_failed_percent(90.0, 10.0, 10.0) == pytest.approx(100.0 * (9.0 + 10.0) / 100.0)
+    assert tries_failed_percent(0.0, 0.0, 0.0) == 0.0
