@@ -103,6 +103,9 @@ class ChangeActions(QObject):
         self.journal_action = self.journal_panel.toggleViewAction()
         self.journal_action.setText("Change &Journal")
         self.journal_action.setShortcut(QKeySequence("Ctrl+J"))
+        self.journal_action.triggered.connect(
+            lambda shown: self.journal_panel.raise_() if shown else None
+        )
         self.progress_action = self.progress_panel.toggleViewAction()
         self.progress_action.setText("Apply &Progress")
         self.history.state_changed.connect(self._update_enabled)

@@ -41,14 +41,18 @@ def node_rates(view: TopologyView | None) -> dict[str, float]:
     return {} if view is None else {name: node.rps_in for name, node in view.nodes.items()}
 
 
-def rate_table(change: MeshChange, view: TopologyView | None) -> dict[str, tuple[float, float]]:
-    """req/s into each node now and as predicted after `change`, for the nodes it touches."""
+def rate_table(
+    change: MeshChange, view: TopologyView | None, focus: Iterable[str] = ()
+) -> dict[str, tuple[float, float]]:
+    """req/s into each node now and as predicted after `change`: the nodes whose traffic
+    changes, and the `focus` nodes (the two ends of a reroute) even when it does not."""
     now = node_rates(view)
     after = predicted_rates(change.before, change.after, now)
+    shown = set(focus)
     return {
         node: (now.get(node, 0.0), rps)
         for node, rps in sorted(after.items())
-        if abs(now.get(node, 0.0) - rps) > 1e-9 or node in now
+        if abs(now.get(node, 0.0) - rps) >= 0.05 or node in shown
     }
 
 
@@ -111,7 +115,10 @@ def reroute_request(
         def chosen(share: float | None) -> None:
             answer(None if share is None else (lambda fresh: build(fresh, share)))
 
-        ask_share(move_from, move_to, lambda s: rate_table(build(base, s), view()), note, chosen)
+        ends = (move_from, move_to)
+        ask_share(
+            move_from, move_to, lambda s: rate_table(build(base, s), view(), ends), note, chosen
+        )
 
     def pending(_change: MeshChange) -> None:
         keys = callers_of(view(), move_from)
@@ -120,7 +127,7 @@ def reroute_request(
     return ChangeRequest(
         f"Move traffic from {move_from} to {move_to}",
         ask,
-        predict=lambda change, _base: rate_table(change, view()),
+        predict=lambda change, _base: rate_table(change, view(), (move_from, move_to)),
         after_applied=pending,
     )
 

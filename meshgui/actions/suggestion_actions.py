@@ -50,6 +50,7 @@ class SuggestionActions(QObject):
         self.panel_action = self.panel.toggleViewAction()
         self.panel_action.setText("&Suggestions")
         self.panel_action.setShortcut("Ctrl+Shift+G")
+        self.panel_action.triggered.connect(lambda shown: self.panel.raise_() if shown else None)
         self.panel.apply_requested.connect(apply)
         self.panel.dismissed.connect(lambda s: self.dismissals.dismiss(s, self._clock()))
         self.panel.badges_changed.connect(lambda: window.canvas.set_badges(self.panel.badges()))

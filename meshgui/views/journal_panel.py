@@ -175,9 +175,8 @@ class JournalPanel(QDockWidget):
             self.table.setCurrentItem(current)
         self.table.blockSignals(False)
         total = len(self.entries)
-        self.count_label.setText(
-            f"{len(shown)} of {total} changes" if words else f"{total} changes"
-        )
+        noun = "change" if total == 1 else "changes"
+        self.count_label.setText(f"{len(shown)} of {total} {noun}" if words else f"{total} {noun}")
         self._show_selected()
 
     def _show_selected(self) -> None:
