@@ -1,36 +1,9 @@
 #!/usr/bin/env bash
-# Checks the Debian packages the installer build needs: binutils (PyInstaller's objdump, and
-# strip/readelf for installers/pyinstaller/bundle_pruning.py), and the two X libraries Qt's xcb
-# plugin loads that PySide6 does not ship, so that PyInstaller finds and bundles them. With
-# --test: Xvfb and desktop-file-validate, for the smoke test's optional checks. Installs what is missing when run
-# as root; otherwise prints the exact command to run and fails.
+# The Debian packages the installer build needs (with --test: what its smoke test needs); the
+# package lists and the install-or-explain logic live in scripts/ensure-system-deps.sh.
 set -euo pipefail
-
-packages=(binutils libxcb-icccm4 libxcb-keysyms1)
+here="$(cd "$(dirname "$0")" && pwd)"
 if [ "${1:-}" = "--test" ]; then
-  packages=(xvfb desktop-file-utils)
+  exec "$here/../scripts/ensure-system-deps.sh" --installer-test
 fi
-
-if ! command -v dpkg-query >/dev/null 2>&1; then
-  echo "note: not a Debian-like system; make sure these (or your distribution's equivalents) are installed: ${packages[*]}" >&2
-  exit 0
-fi
-
-missing=()
-for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [ "$status" = "install ok installed" ] || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" -eq 0 ]; then
-  echo "Installing missing system packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-  echo "Missing system packages: ${missing[*]}" >&2
-  echo "Install them with:" >&2
-  echo "    sudo apt-get install -y ${missing[*]}" >&2
-  exit 1
-fi
+exec "$here/../scripts/ensure-system-deps.sh" --installer

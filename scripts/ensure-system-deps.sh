@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Checks the Debian packages Qt needs at run time (and, with --bench, the reference servers the
-# benchmarks compare against). Installs what is missing when run as root; otherwise prints the
-# exact command to run and fails. Fast when everything is present: one dpkg-query call.
+# Checks the Debian packages Qt needs at run time; with --bench, the reference servers the
+# benchmarks compare against; with --installer, what the installer build needs (binutils for
+# PyInstaller's objdump and the bundle pruning's strip/readelf, and the two X libraries Qt's xcb
+# plugin loads that PySide6 does not ship, so PyInstaller bundles them); with --installer-test,
+# Xvfb and desktop-file-validate for the smoke test. Installs what is missing when run as root;
+# otherwise prints the exact command to run and fails. Fast when everything is present.
 set -euo pipefail
 
 packages=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core)
-if [ "${1:-}" = "--bench" ]; then
-  packages=(haproxy nginx-light wrk)
-fi
+case "${1:-}" in
+  --bench) packages=(haproxy nginx-light wrk) ;;
+  --installer) packages=(binutils libxcb-icccm4 libxcb-keysyms1) ;;
+  --installer-test) packages=(xvfb desktop-file-utils) ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "note: not a Debian-like system; make sure these (or your distribution's equivalents) are installed: ${packages[*]}" >&2
