@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import signal
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from meshgui.demo.launcher import DemoLauncher
 from meshgui.resources import ResourceNotFoundError, resource_path
 from meshgui.secrets import keyring_status
 from meshgui.views.main_window import MainWindow
+from meshgui.views.topology_canvas import TopologyCanvas
 
 DEFAULT_SCREENSHOT_DELAY_S = 1.0
 SIGNAL_POLL_MS = 250
@@ -103,6 +105,15 @@ def start_demo(app: QApplication, window: MainWindow) -> DemoLauncher:
     return launcher
 
 
+def keep_gc_pauses_short(canvas: TopologyCanvas) -> None:
+    """Once a mesh is drawn and laid out, its objects (canvas items, the model's index, views)
+    are long-lived: `gc.freeze()` takes them out of the cyclic collector's full passes, which at
+    1,000 services walked ~134k objects for 80-250 ms on the GUI thread every few seconds.
+    Frozen objects are still freed by reference counting; only reference cycles among them wait
+    for `gc.unfreeze()`, which a new mesh does (`MeshSession.started`)."""
+    canvas.layout_applied.connect(gc.freeze)
+
+
 def quit_on_signals(app: QApplication) -> QTimer:
     """Ctrl-C in the terminal (and SIGTERM) quit the app the orderly way, so `make demo` stopped
     with Ctrl-C also stops its demo mesh. Python only runs its signal handlers when the
@@ -123,6 +134,8 @@ def run_app(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())
     window = MainWindow(app_settings())
+    keep_gc_pauses_short(window.canvas)
+    window.session.started.connect(gc.unfreeze)
     status = keyring_status()
     if not status.available:
         window.statusBar().showMessage(status.message)

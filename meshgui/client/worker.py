@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import logging
 import threading
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, TypeVar
@@ -22,14 +23,20 @@ from meshgui.client.targets import SidecarTarget
 
 SHUTDOWN_WAIT_S = 3.0
 _Result = TypeVar("_Result")
+SnapshotCallback = Callable[[str, Any], None]
+"""Called on the loop thread with (sidecar id, snapshot): must be thread-safe and quick."""
+_log = logging.getLogger(__name__)
 
 
 class _SignalSink:
     """A WatchSink for one generation: every call becomes one queued emission."""
 
-    def __init__(self, signal: Any, generation: int) -> None:
+    def __init__(
+        self, signal: Any, generation: int, on_snapshot: SnapshotCallback | None = None
+    ) -> None:
         self._emit = signal.emit
         self._generation = generation
+        self._on_snapshot = on_snapshot
 
     def _send(self, kind: str, sidecar_id: str, payload: object) -> None:
         # RuntimeError: the GUI side is already gone while the loop winds down.
@@ -37,6 +44,13 @@ class _SignalSink:
             self._emit(self._generation, kind, sidecar_id, payload)
 
     def snapshot(self, sidecar_id: str, snapshot: Any) -> None:
+        if self._on_snapshot is not None:
+            # Before the signal, so listeners on the GUI thread already find it ingested. A
+            # failing callback must not end the sidecar's watch: logged, and the signal goes.
+            try:
+                self._on_snapshot(sidecar_id, snapshot)
+            except Exception:
+                _log.exception("taking the snapshot of %s failed", sidecar_id)
         self._send("snapshot", sidecar_id, snapshot)
 
     def event(self, sidecar_id: str, event: Any) -> None:
@@ -66,6 +80,9 @@ class MeshClient(QObject):
     sidecar_failed = Signal(str, str)  # sidecar id, what went wrong (never a token)
 
     _delivered = Signal(int, str, str, object)  # generation, kind, sidecar id, payload
+
+    accepts_snapshot_callback = True
+    """`connect_to` takes `on_snapshot`, run on the loop thread (stand-ins without a loop don't)."""
 
     def __init__(
         self,
@@ -119,12 +136,19 @@ class MeshClient(QObject):
             self._run_job(coro_factory, name), self._ensure_loop()
         )
 
-    def connect_to(self, targets: Iterable[SidecarTarget]) -> None:
-        """Watch exactly `targets` from now on (any previous mesh is dropped). Returns at once."""
+    def connect_to(
+        self, targets: Iterable[SidecarTarget], on_snapshot: SnapshotCallback | None = None
+    ) -> None:
+        """Watch exactly `targets` from now on (any previous mesh is dropped). Returns at once.
+
+        `on_snapshot(sidecar_id, snapshot)` runs on the loop thread for each snapshot of this
+        generation, before `snapshot_received` is queued: heavy work that need not be on the GUI
+        thread (the model's ingest) goes there. It may still be called for a while after the next
+        `connect_to`/`disconnect_all`, until the old streams have stopped."""
         self._generation += 1
         self._targets = tuple(targets)
         loop = self._ensure_loop()
-        sink = _SignalSink(self._delivered, self._generation)
+        sink = _SignalSink(self._delivered, self._generation, on_snapshot)
         loop.call_soon_threadsafe(self._restart_watches, self._targets, sink)
 
     def disconnect_all(self) -> None:

@@ -3,8 +3,9 @@ coloured by its error rate, dashed for TCP, labelled with req/s, error % and p99
 edge (a reroute the sidecars have not shown traffic on yet) is dashed in the highlight colour;
 a ghost is a pending edge the model does not know yet.
 
-Updating an edge is a pen lookup and, zoomed in, an `update()`: the label is formatted when it
-is painted and only when the zoom shows labels, because a stats tick touches thousands of edges.
+Updating an edge is, most of the time, two comparisons: the pen is looked up again only when
+the health changed or the rate left the range that rounds to the same width, and zoomed in the
+edge repaints only when its label reads differently. A stats tick touches thousands of edges.
 Zoomed out, the edge paints nothing itself and hands its line and pen to the overview layer.
 """
 
@@ -30,7 +31,9 @@ from meshgui.views.node_item import NODE_HEIGHT, NodeItem
 from meshgui.views.overview_layer import OverviewLayer
 from meshgui.views.styles import (
     MAX_EDGE_WIDTH,
+    WIDTH_STEPS_PER_UNIT,
     CanvasStyle,
+    edge_width,
     health_name,
 )
 from meshgui.views.tooltips import edge_tooltip
@@ -40,6 +43,38 @@ LABEL_MIN_LOD = 0.5
 ARROW_SIZE = 9.0
 PICK_WIDTH = 10.0
 _item_ids = itertools.count()
+_BISECTIONS = 200
+"""Enough to reach one float's spacing from 1e15 down to 0."""
+
+
+def _width_step(rps: float) -> int:
+    return round(edge_width(rps) * WIDTH_STEPS_PER_UNIT)
+
+
+_rps_spans: dict[int, tuple[float, float]] = {}
+
+
+def _rps_span(step: int, member: float) -> tuple[float, float]:
+    """Rates [low, high] that all get width `step` (`member` does): `edge_width` only grows, so
+    every rate between two of the same step has that step. Bisection on `edge_width` itself,
+    so it follows styles.py; once per step."""
+    span = _rps_spans.get(step)
+    if span is None:
+        span = _rps_spans[step] = (_span_end(step, member, -1.0), _span_end(step, member, 1e15))
+    return span
+
+
+def _span_end(step: int, member: float, towards: float) -> float:
+    """The last rate from `member` towards `towards` that still has `step` (to the float)."""
+    if _width_step(towards) == step:  # below 0 all rates count as 0
+        return math.copysign(math.inf, towards)
+    inside, outside = member, towards
+    for _ in range(_BISECTIONS):
+        middle = (inside + outside) / 2
+        if middle in (inside, outside):
+            break
+        inside, outside = (middle, outside) if _width_step(middle) == step else (inside, middle)
+    return inside
 
 
 class EdgeItem(QGraphicsItem):
@@ -77,7 +112,7 @@ class EdgeItem(QGraphicsItem):
         self._arrow: QPolygonF | None = None
         self._bounds = QRectF()
         self._label_rect = QRectF()
-        self._pen_key, self._pen = style.edge_pen(edge.health, edge.stats.rps, self.dashed)
+        self._set_pen(style.edge_pen(edge.health, edge.stats.rps, self.dashed))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(1)
         source.edges.append(self)
@@ -111,8 +146,7 @@ class EdgeItem(QGraphicsItem):
     @property
     def idle(self) -> bool:
         """Nothing flows: a label of zeros would only clutter the busy edges' labels."""
-        stats = self.edge.stats
-        return bool(stats.rps == 0 and stats.bytes_per_s == 0 and stats.in_flight == 0)
+        return _idle(self.edge.stats)
 
     def detach(self) -> None:
         self._layer.remove_edge(self.uid)
@@ -121,19 +155,37 @@ class EdgeItem(QGraphicsItem):
                 node.edges.remove(self)
 
     def set_edge(self, edge: Any) -> None:
-        self.edge = edge
-        pen_key, pen = self._style.edge_pen(edge.health, edge.stats.rps, self.dashed)
-        if pen_key != self._pen_key:
-            self._pen_key, self._pen = pen_key, pen
-            self._arrow = None  # sized by the pen; built when next painted up close
-            self.sync_overview()
-        if not self._layer.isVisible():
-            self.update()  # the label's numbers changed
+        before, self.edge = self.edge, edge
+        rps, new_pen = edge.stats.rps, False
+        low, high = self._pen_rps
+        if edge.health is not self._pen_key[0] or not low <= rps <= high:
+            pen_key, pen = self._style.edge_pen(edge.health, rps, self.dashed)
+            if pen_key != self._pen_key:
+                self._set_pen((pen_key, pen))
+                self._arrow = None  # sized by the pen; built when next painted up close
+                self.sync_overview()
+                new_pen = True
+        if not self._layer.isVisible() and (new_pen or self._looks_changed(before)):
+            self.update()  # zoomed in: the edge looks different
+
+    def _looks_changed(self, before: Any) -> bool:
+        if before.health is not self.edge.health:
+            return True
+        shown_before = (self._label_lines_of(before.stats), _idle(before.stats))
+        return shown_before != (self.label_lines(), self.idle)
+
+    def _label_lines_of(self, stats: Any) -> tuple[str, str]:
+        return self._label if self._label_for is stats else edge_label(self.key, stats)
+
+    def _set_pen(self, pen: tuple[Any, QPen]) -> None:
+        self._pen_key, self._pen = pen
+        # The rates that keep this pen's width: within them, a new rate needs no lookup.
+        self._pen_rps = _rps_span(pen[0][1], self.edge.stats.rps)
 
     def set_style(self, style: CanvasStyle) -> None:
         self._style = style
         edge = self.edge
-        self._pen_key, self._pen = style.edge_pen(edge.health, edge.stats.rps, self.dashed)
+        self._set_pen(style.edge_pen(edge.health, edge.stats.rps, self.dashed))
         self.sync_overview()
         self.update()
 
@@ -240,3 +292,7 @@ class EdgeItem(QGraphicsItem):
         failing = health_name(self.edge.health) == "FAILING"
         colour = self._pen.color() if failing else self._style.text
         draw_edge_label(painter, self._style, self._label_rect.center(), self.label_lines(), colour)
+
+
+def _idle(stats: Any) -> bool:
+    return bool(stats.rps == 0 and stats.bytes_per_s == 0 and stats.in_flight == 0)

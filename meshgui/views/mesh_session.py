@@ -38,6 +38,7 @@ class MeshSession(QObject):
     refreshed = Signal(object, object)  # TopologyView, set of changed EdgeKeys
     sidecar_failed = Signal(str, str)  # sidecar id, why (never a token)
     event_described = Signal(str)  # an admin event, as a line for the status bar
+    started = Signal(str)  # profile name: a fresh model replaced whatever mesh was shown
 
     def __init__(
         self,
@@ -53,6 +54,8 @@ class MeshSession(QObject):
         self.model: Any = None
         self.profile_name: str | None = None
         self.split_versions = False
+        self._ingest_on_gui_thread = True
+        """False while the client ingests each snapshot on its own thread (`start`)."""
         self._model_factory = model_factory
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -76,8 +79,15 @@ class MeshSession(QObject):
         self.profile_name = profile_name
         self.set_split_versions(self.split_versions)
         self.model.set_sidecars([t.sidecar_id for t in targets])
-        self.client.connect_to(targets)
+        # At 1,000 sidecars ingesting is the larger part of a second's work: the model takes it
+        # under its lock on the client's thread, when the client can do that.
+        self._ingest_on_gui_thread = not getattr(self.client, "accepts_snapshot_callback", False)
+        if self._ingest_on_gui_thread:
+            self.client.connect_to(targets)
+        else:
+            self.client.connect_to(targets, on_snapshot=self.model.ingest)
         self._timer.start()
+        self.started.emit(profile_name)
 
     def set_split_versions(self, on: bool) -> None:
         """Show each version of a service as a node of its own (kept across reconnects)."""
@@ -106,7 +116,7 @@ class MeshSession(QObject):
         self.refreshed.emit(self.model.view(), changed)
 
     def _on_snapshot(self, sidecar_id: str, snapshot: object) -> None:
-        if self.model is not None:
+        if self.model is not None and self._ingest_on_gui_thread:
             self.model.ingest(sidecar_id, snapshot)
 
     def _on_info(self, sidecar_id: str, info: object) -> None:
