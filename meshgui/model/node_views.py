@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from meshgui.model.health import instance_state, node_health
+from meshgui.model.health import instance_state, node_health, tries_failed_percent
 from meshgui.model.sidecar_facts import SidecarFacts
 from meshgui.model.topology_index import TopologyIndex
 from meshgui.model.types import InstanceState, InstanceView, NodeHealth, NodeView, Protocol
@@ -45,6 +45,7 @@ class NodeViewCache:
         index = self._index
         names, services, versions = index.node_names, index.node_services, index.node_versions
         rps_in, errors_in = totals.node_rps_in.tolist(), totals.node_errors_in.tolist()
+        retries_in = totals.node_retries_in.tolist()
         rps_out, p99s = totals.node_rps_out.tolist(), totals.node_p99_ms.tolist()
         instance_rps = totals.instance_rps.tolist()
         instance_errors = totals.instance_errors_per_s.tolist()
@@ -59,7 +60,9 @@ class NodeViewCache:
             health = node_health(
                 all_sidecars_disconnected=disconnected[s],
                 instance_states=tuple(instance.state for instance in instances),
-                error_pct=error_pct,
+                # Coloured as its inbound edges are: by failed tries too, so failures the
+                # callers' retries hide still show (the label keeps what the callers saw).
+                error_pct=max(error_pct, tries_failed_percent(rps_in[s], error_pct, retries_in[s])),
                 rps_in=rps_in[s],
                 rps_out=rps_out[s],
             )

@@ -42,6 +42,8 @@ class WindowTotals:
     """Shaped (len(QUANTILES), edges); NaN where the edge had no calls."""
     node_rps_in: FloatArray
     node_errors_in: FloatArray
+    node_retries_in: FloatArray
+    """Retries of the calls into the node: each one follows a try of it that failed."""
     node_rps_out: FloatArray
     node_p99_ms: FloatArray
     instance_rps: FloatArray
@@ -89,16 +91,18 @@ def window_totals(
     source, destination = index.edge_node_arrays()
     node_histograms = _sum_rows_by(destination, histograms, nodes)
     placed = instance >= 0
+    edge_retries = by_edge(RETRIES)
     return WindowTotals(
         edge_rps=edge_rps,
         edge_errors_per_s=edge_errors,
-        edge_retries_per_s=by_edge(RETRIES),
+        edge_retries_per_s=edge_retries,
         edge_bytes_per_s=by_edge(BYTES),
         edge_in_flight=_sum_by(edge, deltas[:, IN_FLIGHT], edges),
         edge_reported=np.bincount(edge, minlength=edges) > 0,
         edge_quantiles_ms=histogram_quantiles(bounds, histograms, QUANTILES),
         node_rps_in=_sum_by(destination, edge_rps, nodes),
         node_errors_in=_sum_by(destination, edge_errors, nodes),
+        node_retries_in=_sum_by(destination, edge_retries, nodes),
         node_rps_out=_sum_by(source, edge_rps, nodes),
         node_p99_ms=histogram_quantiles(bounds, node_histograms, (0.99,))[0],
         instance_rps=_sum_by(instance[placed], per_second[placed, COUNT], instances),

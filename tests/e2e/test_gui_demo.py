@@ -144,18 +144,17 @@ def test_flaky_inventory_turns_inventory_amber_and_its_callers_retry(
     qtbot: QtBot, window: MainWindow, demo: DemoUnderTest
 ) -> None:
     """The mesh absorbs a 30% flaky instance: the callers' sidecars retry its 503s on the other
-    instance and outlier detection ejects it within seconds, so the calls into inventory keep
-    0% errors as the callers saw them. What the operator sees is inventory amber with
-    inventory-1 ejected, and the calls into it amber or red by their failed tries (retried)."""
+    instance, so the calls into inventory keep ~0% errors as the callers saw them. What the
+    operator sees is inventory and the calls into it amber or red by their failed tries
+    (retried ones included). Outlier detection also ejects inventory-1 once one caller sees 5
+    failures in a row — at 30 % that takes ~10 s on average, too random to wait for here."""
     into_inventory = [key for key in shop_edges() if key.destination == INVENTORY]
     assert FLAKY_INSTANCE in trigger("flaky-inventory", demo.connection_path)
 
     def flagged() -> None:
         node = window.canvas.node_item(INVENTORY)
         assert node is not None
-        states = {i.name: i.state for i in node.view.instances}
         assert node.view.health in TROUBLE, node.view
-        assert states.get(FLAKY_INSTANCE) == "ejected", states
         retries = {key.source: edge_stats(window, key).retries_per_s for key in into_inventory}
         assert any(rate > 0 for rate in retries.values()), retries
         # The callers saw no errors, but their tries failed: the edges say so (amber/red).

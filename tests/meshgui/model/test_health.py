@@ -187,3 +187,18 @@ def test_an_edge_is_coloured_by_its_failed_tries_retried_ones_included(
 def test_failed_tries_count_each_retry_as_a_failed_try() -> None:
     assert tries_failed_percent(90.0, 10.0, 10.0) == pytest.approx(100.0 * (9.0 + 10.0) / 100.0)
     assert tries_failed_percent(0.0, 0.0, 0.0) == 0.0
+
+
+def test_retried_failures_the_callers_never_saw_still_turn_the_service_and_its_edge_amber() -> None:
+    clock = FakeClock()
+    model = MeshModel(clock=clock)
+    for i in range(3):
+        clock.now = 1000.0 + i
+        # 100 calls a second all answered 200, but 15 of their first tries failed and were retried.
+        edges = [http_edge("source", CART, INV1, [response(200, 100 * i)], retries=15 * i)]
+        model.ingest("cart", snapshot(clock.now, http=edges))
+    view = model.view()
+    assert view.edges[CART_INV].stats.error_pct == 0.0
+    assert view.edges[CART_INV].health is NodeHealth.DEGRADED
+    assert view.nodes["inventory"].error_pct == 0.0
+    assert view.nodes["inventory"].health is NodeHealth.DEGRADED
