@@ -71,7 +71,7 @@ class NodeItem(QGraphicsItem):
         self._on_moved = on_moved
         self._press_pos = QPointF()
         self._rect = QRectF(-NODE_WIDTH / 2, -NODE_HEIGHT / 2, NODE_WIDTH, NODE_HEIGHT)
-        self._detail = node_detail(view)
+        self._detail: str | None = node_detail(view)
         self.label, self.version_label = node_label(self.name)
         self.drop_state: bool | None = None
         self.badge = 0
@@ -85,14 +85,20 @@ class NodeItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def set_view(self, view: Any) -> None:
-        if view == self.view:
-            return
-        health_changed = view.health != self.view.health
-        self.view = view
-        self._detail = node_detail(view)
+        """Show `view`. A tick hands every node a new view (its rate moved), so this does only
+        what the picture needs: the overview hears of a new health, and zoomed in the node
+        repaints only when its colour or its second line reads differently. Zoomed out, the
+        second line is left to be formatted when next painted."""
+        before, self.view = self.view, view
+        health_changed = view.health != before.health
         if health_changed:
             self.sync_overview()
-        if not self._layer.isVisible():
+        if self._layer.isVisible():
+            self._detail = None
+            return
+        detail = node_detail(view)
+        if health_changed or detail != self._detail:
+            self._detail = detail
             self.update()
 
     @property
@@ -126,6 +132,8 @@ class NodeItem(QGraphicsItem):
 
     @property
     def detail_text(self) -> str:
+        if self._detail is None:
+            self._detail = node_detail(self.view)
         return self._detail
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
@@ -175,7 +183,7 @@ class NodeItem(QGraphicsItem):
         grey = health_name(view.health) == "DISCONNECTED"
         painter.setPen(style.muted_text if grey else style.text)
         painter.setFont(style.detail_font)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignBottom, self._detail)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignBottom, self.detail_text)
 
     def set_badge(self, count: int) -> None:
         """How many suggestions concern this node (0: none, no badge)."""

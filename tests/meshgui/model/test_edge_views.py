@@ -3,10 +3,19 @@ thresholds too, so the view cache can use it without changing a colour."""
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import FrozenInstanceError, astuple
 
-from meshgui.model.edge_views import edge_healths
+import numpy as np
+import pytest
+
+from meshgui.model import EdgeKey, MeshModel
+from meshgui.model.edge_views import _slot_setters, edge_healths
 from meshgui.model.health import DEGRADED_ERROR_PCT, FAILING_ERROR_PCT, edge_health
+from meshgui.model.types import EdgeStats, EdgeView
+from tests.meshgui.model.snapshots import FakeClock, ok_edge, snapshot, workload
+
+WEB, CART = workload("web", "web-1"), workload("cart", "cart-1")
+WEB_CART = EdgeKey("web", "cart", "http")
 
 
 def test_every_edge_gets_the_health_edge_health_gives_it() -> None:
@@ -30,3 +39,22 @@ def test_every_edge_gets_the_health_edge_health_gives_it() -> None:
 def test_no_edges_no_healths() -> None:
     empty = np.zeros(0)
     assert edge_healths(empty, empty, empty, np.zeros(0, dtype=np.bool_)) == []
+
+
+def test_an_edge_view_built_slot_by_slot_is_the_one_its_constructors_make() -> None:
+    clock = FakeClock()
+    model = MeshModel(clock=clock)
+    for i, count in enumerate((100, 160)):
+        clock.now = 1000.0 + i
+        model.ingest("web", snapshot(clock.now, http=[ok_edge("source", WEB, CART, count)]))
+    built = model.view().edges[WEB_CART]
+    made = EdgeView(WEB_CART, EdgeStats(*astuple(built.stats)), built.health)
+    assert built == made and hash(built) == hash(made) and repr(built) == repr(made)
+    assert built.stats.rps == 60.0 and type(built.stats.in_flight) is int
+    with pytest.raises(FrozenInstanceError):
+        built.stats.rps = 1.0  # type: ignore[misc]
+
+
+def test_a_field_added_to_a_view_class_is_not_silently_left_unset() -> None:
+    with pytest.raises(TypeError, match="EdgeStats has 8 fields, expected 9"):
+        _slot_setters(EdgeStats, 9)
