@@ -150,7 +150,7 @@ class ChangeActions(QObject):
 
     def mesh_started(self) -> None:
         """A (different) mesh is shown: its history starts empty."""
-        self.controller.cancel()
+        self.controller.forget_all()
         self.history.clear()
         self._versions.clear()
         self.current_mesh = None

@@ -56,6 +56,7 @@ class ChangeController(QObject):
     change_applied = Signal(object, str)  # MeshChange that reached a sidecar, its purpose
     journal_changed = Signal()
     busy_changed = Signal(bool)
+    rolled_back = Signal(object)  # the MeshChange a roll back took back on every sidecar it had
     message = Signal(str)  # a line for the status bar
 
     def __init__(
@@ -78,7 +79,8 @@ class ChangeController(QObject):
         self._request: ChangeRequest | None = None
         self._pending_fetch: int | None = None
         self._applying: dict[int, tuple[ChangeRequest, MeshChange]] = {}
-        self._sent_versions: dict[int, dict[str, int]] = {}  # id(change) -> expected versions
+        self._sent: dict[int, tuple[ChangeRequest, dict[str, int]]] = {}
+        """id(change) -> the request it came from and the versions it was sent against."""
         self.preview_dialog: ChangePreviewDialog | None = None
         self.read_only_reason: str | None = None
         channel.fetched.connect(self._on_fetched)
@@ -103,6 +105,18 @@ class ChangeController(QObject):
         """Forget the change being prepared (not one already sent)."""
         request, self._pending_fetch = self._request, None
         self._set_request(None)
+        self._close_preview(request)
+
+    def forget_all(self) -> None:
+        """The mesh is no longer shown (reconnect, disconnect, a bundle): answers to what was
+        sent can no longer arrive, so nothing may stay waiting for them."""
+        was = self.busy
+        self._applying.clear()
+        self.cancel()
+        if was and not self.busy:
+            self.busy_changed.emit(False)
+
+    def _close_preview(self, request: ChangeRequest | None) -> None:
         if self.preview_dialog is not None:
             self.preview_dialog.close()
             self.preview_dialog = None
@@ -158,15 +172,20 @@ class ChangeController(QObject):
             request.builder = builder
             self._build_and_preview(request, base)
 
-        request.ask(base, answered)
+        try:
+            request.ask(base, answered)
+        except Exception as exc:  # e.g. a drop the edits refuse: say why, stay usable
+            self._fail(request, f"{request.title}: {exc}")
 
     def _build_and_preview(self, request: ChangeRequest, base: MeshConfig) -> None:
-        assert request.builder is not None
         try:
-            change = request.builder(base)
+            self._preview(request, base)
         except Exception as exc:  # a config the schema refuses: say why, send nothing
             self._fail(request, f"{request.title}: this change cannot be made: {exc}")
-            return
+
+    def _preview(self, request: ChangeRequest, base: MeshConfig) -> None:
+        assert request.builder is not None
+        change = request.builder(base)
         unchanged = change is None or not mesh_diff(change.before, change.after)
         if change is None or (unchanged and request.purpose != "sync"):
             self._fail(request, f"{request.title}: the mesh already looks like that.")
@@ -188,7 +207,7 @@ class ChangeController(QObject):
             self.message.emit(f"{request.title}: cancelled, nothing changed.")
             self.cancel()
             return
-        self._send(request, change, request.versions, request.only)
+        self._send(request, change, request.versions, request.only or sorted(request.versions))
 
     def _send(
         self,
@@ -202,13 +221,14 @@ class ChangeController(QObject):
         self.panel.start(change, targets)
         self.panel.show()
         self.panel.raise_()
+        was = self.busy
         request_id = self._channel.apply(change, dict(expected), only)
-        self._sent_versions = {id(change): dict(expected), **self._sent_versions}
-        if len(self._sent_versions) > 8:  # only the last few reports can still be retried
-            self._sent_versions.pop(next(reversed(self._sent_versions)))
+        self._sent = {id(change): (request, dict(expected)), **self._sent}
+        if len(self._sent) > 8:  # only the last few reports can still be retried or reloaded
+            self._sent.pop(next(reversed(self._sent)))
         self._applying[request_id] = (request, change)
-        self._set_request(None)
-        if not self.busy:  # _set_request saw _applying already non-empty: still busy
+        self._request = None
+        if not was:
             self.busy_changed.emit(True)
 
     def _on_progress(self, request_id: int, progress: Any) -> None:
@@ -221,21 +241,26 @@ class ChangeController(QObject):
             return
         request, change = entry
         self.panel.finish(report)
-        self._journal(request, change, report)
         if report.applied:
             self.change_applied.emit(change, request.purpose)
             if request.after_applied is not None:
                 request.after_applied(change)
         self.message.emit(_outcome_line(request.title, report))
         if request.on_done is not None:
-            request.on_done(report.ok)
+            request.on_done(bool(report.applied))
         if not self.busy:
             self.busy_changed.emit(False)
+        try:
+            self._journal(request, change, report)
+        except OSError as exc:  # a full disk must not undo the bookkeeping above
+            self.message.emit(f"{request.title}: applied, but the journal was not written: {exc}")
 
     def _fail(self, request: ChangeRequest, why: str) -> None:
         self.message.emit(why)
         if self._window is not None and request.purpose != "sync":
-            QMessageBox.warning(self._window, request.title, why)
+            box = QMessageBox(QMessageBox.Icon.Warning, request.title, why, parent=self._window)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # never a nested event loop: the sidecars' answers keep arriving
         self.cancel()
 
     # -- out of sync ---------------------------------------------------------------------------
@@ -265,7 +290,7 @@ class ChangeController(QObject):
             self.message.emit("Another change is still being applied; retry when it is done.")
             return
         retry = [sid for sid in report.failed if sid not in report.stale]
-        sent = self._sent_versions.get(id(report.change), {})
+        sent = self._sent.get(id(report.change), (None, {}))[1]
         expected = {sid: sent.get(sid, report.change.before.version) for sid in retry}
         request = ChangeRequest(f"Retry: {report.change.summary}", _no_ask, purpose="retry")
         self._send(request, report.change, expected, retry)
@@ -279,16 +304,28 @@ class ChangeController(QObject):
             sid: report.results[sid].version or report.change.after.version for sid in applied
         }
         undo = inverse(report.change, report.change.after)
-        request = ChangeRequest(f"Roll back: {report.change.summary}", _no_ask, purpose="rollback")
+        original = report.change
+        request = ChangeRequest(
+            f"Roll back: {original.summary}",
+            _no_ask,
+            purpose="rollback",
+            on_done=lambda reached: self.rolled_back.emit(original) if reached else None,
+        )
         self._send(request, undo, versions, list(applied))
 
     def _reload_and_reapply(self, report: ApplyReport) -> None:
+        """The same intent built again on what the sidecars run now (someone else's change
+        is kept, not overwritten); the preview shows the result before anything is sent."""
         change = report.change
-        request = ChangeRequest(
-            f"Reapply: {change.summary}",
-            _no_ask,
-            builder=lambda base: _rebased(change, base),
-        )
+        original = self._sent.get(id(change), (None, {}))[0]
+        if original is not None and original.builder is not None:
+            request = dataclasses.replace(original, versions={}, only=None)
+        else:
+            request = ChangeRequest(
+                f"Reapply: {change.summary}",
+                _no_ask,
+                builder=lambda base: _rebased(change, base),
+            )
         self.begin(request)
 
     def _journal(self, request: ChangeRequest, change: MeshChange, report: ApplyReport) -> None:

@@ -217,8 +217,7 @@ def suggestion_request(suggestion: Any, view: ViewSource) -> ChangeRequest:
 
 def undo_request(change: MeshChange, on_done: Callable[[bool], None]) -> ChangeRequest:
     def build(base: MeshConfig) -> MeshChange:
-        undone = inverse(change, base)
-        return dataclasses.replace(undone, warnings=(*undone.warnings, *_drift(change, base)))
+        return inverse(change, base)  # warns itself when the mesh changed since
 
     return ChangeRequest(
         f"Undo: {change.summary}", immediately(build), purpose="undo", on_done=on_done
@@ -232,15 +231,6 @@ def redo_request(change: MeshChange, on_done: Callable[[bool], None]) -> ChangeR
 
     return ChangeRequest(
         f"Redo: {change.summary}", immediately(build), purpose="redo", on_done=on_done
-    )
-
-
-def _drift(change: MeshChange, base: MeshConfig) -> tuple[str, ...]:
-    if not mesh_diff(change.after, base):
-        return ()
-    return (
-        f"The mesh changed after this change (it is version {base.version} now): undoing "
-        "restores the whole config from before it, so those later changes are reverted too.",
     )
 
 

@@ -44,6 +44,7 @@ class UndoHistory(QObject):
         self._controller = controller
         self._quiet = False
         controller.change_applied.connect(self._record)
+        controller.rolled_back.connect(self._drop)
         controller.busy_changed.connect(self._changed)
         self.stack.indexChanged.connect(self._changed)
 
@@ -87,8 +88,23 @@ class UndoHistory(QObject):
                 self.stack.undo()
 
     def _record(self, change: MeshChange, purpose: str) -> None:
-        if purpose in RECORDED_PURPOSES:
+        known = any(self._command(i).change is change for i in range(self.stack.count()))
+        if purpose in RECORDED_PURPOSES or (purpose == "retry" and not known):
             self.stack.push(AppliedChange(self, change))
+
+    def _drop(self, change: MeshChange) -> None:
+        """A rolled-back change is gone from the mesh: it leaves the stack too."""
+        index = self.stack.index()
+        if index > 0 and self._command(index - 1).change is change:
+            top = self.stack.command(index - 1)
+            top.setObsolete(True)
+            with self._quietly():
+                self.stack.undo()  # an obsolete command is deleted when undone
+
+    def _command(self, index: int) -> AppliedChange:
+        command = self.stack.command(index)
+        assert isinstance(command, AppliedChange)
+        return command
 
     @contextlib.contextmanager
     def _quietly(self) -> Iterator[None]:

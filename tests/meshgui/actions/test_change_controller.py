@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from meshgui.actions.change_controller import ChangeController
+from meshgui.actions.change_controller import ChangeController, ChangeRequest
 from meshgui.actions.change_requests import drain_request
 from meshgui.actions.undo_history import UndoHistory
 from meshgui.model.change_journal import ChangeJournal
@@ -74,7 +74,7 @@ def test_a_change_is_sent_with_each_sidecars_version_then_journalled_and_undoabl
         "inventory-1": base.version,
         "web-1": base.version - 1,
     }
-    assert only is None
+    assert only == sorted(SIDECARS)
     assert (
         endpoint_drained(change.after, "inventory-1") and change.after.version == base.version + 1
     )
@@ -190,3 +190,80 @@ def test_bring_up_to_date_sends_the_newest_config_to_the_lagging_sidecars_only(
     (_, change, expected, only) = pipeline.channel.applies[-1]
     assert only == ["web-1"] and expected == {"web-1": base.version - 2}
     assert change.after.version == base.version
+
+
+def test_reload_rebuilds_the_intent_and_keeps_the_other_clients_change(pipeline: Pipeline) -> None:
+    base = demo_mesh()
+    pipeline.drain()
+    pipeline.fetched(base)
+    pipeline.approve()
+    pipeline.channel.answer_apply({sid: "stale" for sid in SIDECARS}, version=base.version + 1)
+    pipeline.panel.reload_button.click()
+    services = dict(base.services)
+    services["cart"] = services["cart"].model_copy(update={"drained": True})  # theirs
+    theirs = base.model_copy(update={"services": services, "version": base.version + 1})
+    pipeline.fetched(theirs)
+    pipeline.approve()
+    (_, change, _, _) = pipeline.channel.applies[-1]
+    assert change.after.services["cart"].drained, "the other client's drain was overwritten"
+    assert endpoint_drained(change.after, "inventory-1")
+
+
+def test_a_sidecar_that_did_not_answer_the_read_is_not_sent_the_change(pipeline: Pipeline) -> None:
+    base = demo_mesh()
+    pipeline.drain()
+    pipeline.channel.answer_fetch({"cart-1": base, "inventory-1": base, "web-1": None})
+    pipeline.approve()
+    (_, _, expected, only) = pipeline.channel.applies[-1]
+    assert only == ["cart-1", "inventory-1"] and set(expected) == {"cart-1", "inventory-1"}
+
+
+def test_a_failure_while_asking_leaves_the_controller_usable(pipeline: Pipeline) -> None:
+    def broken(base: MeshConfig, answer: object) -> None:
+        raise ValueError("inventory-db is a tcp service")
+
+    messages: list[str] = []
+    pipeline.controller.message.connect(messages.append)
+    assert pipeline.controller.begin(ChangeRequest("Move traffic", broken))
+    pipeline.fetched(demo_mesh())
+    assert not pipeline.controller.busy
+    assert any("tcp service" in m for m in messages)
+    pipeline.drain()  # the next change goes through
+    assert len(pipeline.channel.fetches) == 2
+
+
+def test_answers_lost_to_a_reconnect_do_not_leave_it_busy(pipeline: Pipeline) -> None:
+    pipeline.drain()
+    pipeline.fetched(demo_mesh())
+    pipeline.approve()
+    assert pipeline.controller.busy
+    pipeline.controller.forget_all()  # another mesh: this apply's answer will never come
+    assert not pipeline.controller.busy
+
+
+def test_a_rolled_back_change_leaves_the_undo_stack(pipeline: Pipeline) -> None:
+    base = demo_mesh()
+    pipeline.drain()
+    pipeline.fetched(base)
+    pipeline.approve()
+    pipeline.channel.answer_apply(
+        {"cart-1": "applied", "inventory-1": "applied", "web-1": "denied"}
+    )
+    assert pipeline.history.can_undo
+    pipeline.panel.rollback_button.click()
+    pipeline.channel.answer_apply({"cart-1": "applied", "inventory-1": "applied"})
+    assert not pipeline.history.can_undo and pipeline.history.stack.count() == 0
+
+
+def test_a_journal_that_cannot_be_written_does_not_block_the_next_change(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(entry: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.journal, "append", full_disk)
+    pipeline.drain()
+    pipeline.fetched(demo_mesh())
+    pipeline.approve()
+    pipeline.channel.answer_apply({sid: "applied" for sid in SIDECARS})
+    assert not pipeline.controller.busy and pipeline.history.can_undo
