@@ -1,4 +1,5 @@
-"""The drain warning: which routes would have no instance left to send their traffic to.
+"""The drain warning: which routes would have no instance left to send their traffic to, or
+would send a share of it to a backend with none left.
 
 A route whose every weighted backend selects only drained endpoints (or endpoints the caller
 knows to be ejected or disconnected) fails every request it matches with 503. Operators get that
@@ -23,8 +24,12 @@ def routes_left_without_targets(mesh: MeshConfig, unavailable: Collection[str]) 
         routes = mesh.routes_for(destination)
         for index, route in enumerate(routes):
             weighted = [backend for backend in route.backends if backend.weight > 0]
-            if weighted and not any(_has_target(mesh, backend, down) for backend in weighted):
+            dead = [backend for backend in weighted if not _has_target(mesh, backend, down)]
+            if weighted and len(dead) == len(weighted):
                 sentences.append(_sentence(destination, index, len(routes), route, weighted))
+            elif dead:
+                # The backend is picked before the endpoint: its share fails, the rest is fine.
+                sentences.append(_partial(destination, index, len(routes), route, dead))
     return sentences
 
 
@@ -38,19 +43,38 @@ def _has_target(mesh: MeshConfig, backend: Backend, down: set[str]) -> bool:
     )
 
 
+def _route_name(destination: str, index: int, count: int, route: RouteConfig) -> str:
+    if route.name is not None:
+        return f"Route {route.name!r} of {destination}"
+    if count > 1:
+        return f"Route {index + 1} of {destination}"
+    return f"The route to {destination}"
+
+
+def _targets(backends: list[Backend]) -> str:
+    return ", ".join(
+        backend.service if backend.subset is None else f"{backend.service} ({backend.subset})"
+        for backend in backends
+    )
+
+
+def _partial(
+    destination: str, index: int, count: int, route: RouteConfig, dead: list[Backend]
+) -> str:
+    which = _route_name(destination, index, count, route)
+    total = sum(backend.weight for backend in route.backends)
+    share = 100.0 * sum(backend.weight for backend in dead) / total
+    return (
+        f"{which} sends {share:.0f}% of its requests to {_targets(dead)}, whose every instance "
+        "is drained or unavailable: that share would fail with 503."
+    )
+
+
 def _sentence(
     destination: str, index: int, count: int, route: RouteConfig, weighted: list[Backend]
 ) -> str:
-    if route.name is not None:
-        which = f"Route {route.name!r} of {destination}"
-    elif count > 1:
-        which = f"Route {index + 1} of {destination}"
-    else:
-        which = f"The route to {destination}"
-    targets = ", ".join(
-        backend.service if backend.subset is None else f"{backend.service} ({backend.subset})"
-        for backend in weighted
-    )
+    which = _route_name(destination, index, count, route)
+    targets = _targets(weighted)
     return (
         f"{which} would have no instance left to send to: every instance of {targets} is "
         "drained or unavailable, so its requests would fail with 503."

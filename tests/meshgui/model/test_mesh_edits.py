@@ -209,3 +209,10 @@ def test_mesh_diff_leaves_out_the_version_and_shows_the_weights() -> None:
     assert "-    - {service: recommendations, weight: 100}" in diff
     assert "+    - {service: recommendations-lite, weight: 25}" in diff
     assert "version:" not in diff.replace("--- version", "").replace("+++ version", "")
+
+
+def test_draining_the_only_instance_of_a_weighted_subset_warns_about_its_share() -> None:
+    mesh = reroute(demo_mesh(), "inventory", "inventory@v1", "inventory@v2", 0.5).after
+    change = set_drained(mesh, "inventory", "inventory-1", True)
+    [warning] = [w for w in change.warnings if "inventory (v1)" in w]
+    assert "25% of its requests" in warning and "503" in warning  # v1 kept half of its 50 %
