@@ -329,10 +329,12 @@ class ChangeController(QObject):
         self.begin(request)
 
     def _journal(self, request: ChangeRequest, change: MeshChange, report: ApplyReport) -> None:
+        # A retry, roll back or sync says so; a change (and undo/redo) by its own summary.
+        own = request.purpose in ("change", "undo", "redo")
         entry = JournalEntry(
             at=self._clock(),
             profile=self._profile_name() or "",
-            summary=change.summary,
+            summary=change.summary if own else request.title,
             diff=mesh_diff(change.before, change.after),
             outcome=_journal_outcome(request.purpose, report),
             versions={sid: p.version for sid, p in report.results.items() if p.version is not None},

@@ -106,6 +106,8 @@ class RerouteDrag:
         self._rubber.setVisible(False)
 
     def _allowed(self, under: NodeItem) -> bool:
+        if getattr(under.view, "protocol", "http") != "http":
+            return False  # HTTP traffic cannot be routed to a TCP service (inventory-db)
         if self.edge is not None:
             key = self.edge.key
             return edge_drop_allowed(key.source, key.destination, under.name)

@@ -128,6 +128,8 @@ def test_retry_goes_only_to_the_sidecars_that_failed(pipeline: Pipeline) -> None
     pipeline.panel.retry_button.click()
     (_, _, expected, only) = pipeline.channel.applies[-1]
     assert only == ["web-1"] and expected == {"web-1": base.version - 1}
+    pipeline.channel.answer_apply({"web-1": "applied"})
+    assert pipeline.journal.entries()[-1].summary.startswith("Retry: Drain inventory-1")
 
 
 def test_roll_back_restores_the_sidecars_that_took_a_partial_change(pipeline: Pipeline) -> None:

@@ -105,8 +105,8 @@ def test_dragging_a_head_onto_another_service(qtbot: QtBot, canvas: TopologyCanv
     ]
 
 
-@pytest.mark.parametrize("onto", ["cart", "inventory@v1", None])
-def test_a_drop_on_the_source_the_same_destination_or_nothing_asks_nothing(
+@pytest.mark.parametrize("onto", ["cart", "inventory@v1", "inventory-db", None])
+def test_a_drop_on_the_source_the_destination_a_tcp_service_or_nothing_asks_nothing(
     qtbot: QtBot, canvas: TopologyCanvas, onto: str | None
 ) -> None:
     start = head_point(canvas, CART_V1)
