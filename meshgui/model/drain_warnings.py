@@ -79,3 +79,33 @@ def _sentence(
         f"{which} would have no instance left to send to: every instance of {targets} is "
         "drained or unavailable, so its requests would fail with 503."
     )
+
+
+def versions_left_out(before: MeshConfig, after: MeshConfig) -> list[str]:
+    """Drained versions that splitting a whole-service backend by version left out of a route:
+    undrained later, they would get no traffic until the route's weights are edited."""
+    sentences: list[str] = []
+    for destination in after.services:
+        old_routes, new_routes = before.routes_for(destination), after.routes_for(destination)
+        if len(old_routes) != len(new_routes):
+            continue
+        for index, (old, new) in enumerate(zip(old_routes, new_routes, strict=True)):
+            whole = {b.service for b in old.backends if b.subset is None and b.weight > 0}
+            split = whole - {b.service for b in new.backends if b.subset is None}
+            for service in sorted(split):
+                config = after.services[service]
+                kept = {
+                    endpoint.version
+                    for backend in new.backends
+                    if backend.service == service and backend.subset is not None
+                    for endpoint in config.endpoints_in_subset(backend.subset)
+                }
+                versions = {e.version for e in config.endpoints if e.version is not None}
+                which = _route_name(destination, index, len(new_routes), new)
+                sentences.extend(
+                    f"{which} no longer includes {service} {version} (every instance of it is "
+                    "drained): undrained later, it gets no traffic until the route's weights "
+                    "are edited."
+                    for version in sorted(versions - kept)
+                )
+    return sentences

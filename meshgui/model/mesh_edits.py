@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from meshgui.model.drain_warnings import routes_left_without_targets
+from meshgui.model.drain_warnings import routes_left_without_targets, versions_left_out
 from meshgui.model.mesh_change import (
     MeshChange,
     MeshEditError,
@@ -159,7 +159,7 @@ def _edit(
 ) -> MeshChange:
     draft = mesh.model_copy(update={"services": services, "routes": routes})
     change = make_change(mesh, draft, summary, kind=kind)
-    warnings = tuple(_new_dead_ends(mesh, change.after))
+    warnings = (*_new_dead_ends(mesh, change.after), *versions_left_out(mesh, change.after))
     return MeshChange(change.summary, change.before, change.after, warnings, kind)
 
 

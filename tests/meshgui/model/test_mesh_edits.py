@@ -216,3 +216,12 @@ def test_draining_the_only_instance_of_a_weighted_subset_warns_about_its_share()
     change = set_drained(mesh, "inventory", "inventory-1", True)
     [warning] = [w for w in change.warnings if "inventory (v1)" in w]
     assert "25% of its requests" in warning and "503" in warning  # v1 kept half of its 50 %
+
+
+def test_a_split_by_version_that_leaves_out_a_drained_version_says_so() -> None:
+    drained = set_drained(demo_mesh(), "inventory", "inventory-1", True).after
+    change = reroute(drained, "inventory", "inventory@v2", "product-tags", 0.5)
+    [warning] = [w for w in change.warnings if "no longer includes" in w]
+    assert "inventory v1" in warning and "undrained later" in warning
+    healthy = reroute(demo_mesh(), "inventory", "inventory@v2", "product-tags", 0.5)
+    assert not [w for w in healthy.warnings if "no longer includes" in w]
