@@ -55,7 +55,7 @@ class SuggestionActions(QObject):
         self.panel.dismissed.connect(lambda s: self.dismissals.dismiss(s, self._clock()))
         self.panel.badges_changed.connect(lambda: window.canvas.set_badges(self.panel.badges()))
         self._evaluated.connect(self._show, Qt.ConnectionType.QueuedConnection)
-        window.session.client.snapshot_received.connect(self._ingest)
+        window.session.add_snapshot_consumer(self._ingest)
         self._timer = QTimer(self)
         self._timer.setInterval(EVALUATE_EVERY_MS)
         self._timer.timeout.connect(self.evaluate)
@@ -77,6 +77,7 @@ class SuggestionActions(QObject):
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _ingest(self, sidecar_id: str, snapshot: Any) -> None:
+        """On the client's thread (EvidenceCollector takes a lock)."""
         if isinstance(snapshot, StatsSnapshot):
             self.evidence.ingest(sidecar_id, snapshot)
 

@@ -54,6 +54,7 @@ class MeshSession(QObject):
         self.model: Any = None
         self.profile_name: str | None = None
         self.split_versions = False
+        self._consumers: list[Callable[[str, Any], None]] = []
         self._ingest_on_gui_thread = True
         """False while the client ingests each snapshot on its own thread (`start`)."""
         self._model_factory = model_factory
@@ -85,7 +86,7 @@ class MeshSession(QObject):
         if self._ingest_on_gui_thread:
             self.client.connect_to(targets)
         else:
-            self.client.connect_to(targets, on_snapshot=self.model.ingest)
+            self.client.connect_to(targets, on_snapshot=self._ingest)
         self._timer.start()
         self.started.emit(profile_name)
 
@@ -115,9 +116,21 @@ class MeshSession(QObject):
         changed = self.model.changed_edges()  # since the previous view(): ask before view()
         self.refreshed.emit(self.model.view(), changed)
 
+    def add_snapshot_consumer(self, consume: Callable[[str, Any], None]) -> None:
+        """Also feed every snapshot to `consume` (thread-safe: it runs where the model ingests,
+        on the client's thread when the client can, else on the GUI thread)."""
+        self._consumers.append(consume)
+
+    def _ingest(self, sidecar_id: str, snapshot: Any) -> None:
+        model = self.model
+        if model is not None:
+            model.ingest(sidecar_id, snapshot)
+        for consume in self._consumers:
+            consume(sidecar_id, snapshot)
+
     def _on_snapshot(self, sidecar_id: str, snapshot: object) -> None:
-        if self.model is not None and self._ingest_on_gui_thread:
-            self.model.ingest(sidecar_id, snapshot)
+        if self._ingest_on_gui_thread:
+            self._ingest(sidecar_id, snapshot)
 
     def _on_info(self, sidecar_id: str, info: object) -> None:
         set_info = getattr(self.model, "set_info", None)  # optional in the model's API

@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from meshgui.views.topology_canvas import TopologyCanvas
-from tests.meshgui.views.fakes import ColumnLayout, retail_view
+from tests.meshgui.views.fakes import ColumnLayout, canvas_showing, retail_view
 
 CanvasFactory = Callable[..., TopologyCanvas]
 
@@ -20,10 +20,4 @@ def layout() -> ColumnLayout:
 
 @pytest.fixture
 def shown_canvas(qtbot: QtBot, layout: ColumnLayout) -> TopologyCanvas:
-    canvas = TopologyCanvas(layout_function=layout)
-    qtbot.addWidget(canvas)
-    canvas.resize(1400, 700)
-    canvas.show()
-    with qtbot.waitSignal(canvas.layout_applied, timeout=5000):
-        canvas.apply_view(retail_view())
-    return canvas
+    return canvas_showing(qtbot, retail_view(), layout)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from pytestqt.qtbot import QtBot
 
 from meshgui.model.types import (
     EdgeHistory,
@@ -19,6 +20,7 @@ from meshgui.model.types import (
     NodeView,
     TopologyView,
 )
+from meshgui.views.topology_canvas import TopologyCanvas
 
 DISCONNECTED_AT = 1_700_000_000.0
 NOW = DISCONNECTED_AT + 600
@@ -159,3 +161,16 @@ class ColumnLayout:
             rows[depth[name]] = row + 1
             positions[name] = (depth[name] * layer_gap, row * node_gap)
         return positions
+
+
+def canvas_showing(
+    qtbot: QtBot, view: TopologyView, layout: ColumnLayout | None = None
+) -> TopologyCanvas:
+    """A visible 1400x700 canvas with `view` laid out (column layout: no thread, no jitter)."""
+    canvas = TopologyCanvas(layout_function=layout or ColumnLayout())
+    qtbot.addWidget(canvas)
+    canvas.resize(1400, 700)
+    canvas.show()
+    with qtbot.waitSignal(canvas.layout_applied, timeout=5000):
+        canvas.apply_view(view)
+    return canvas

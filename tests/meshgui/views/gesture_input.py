@@ -1,5 +1,6 @@
-"""Mouse and keyboard input for the reroute gesture tests: real QMouseEvents (with modifiers, and
-hovering with no button held) and context-menu events sent to the canvas's viewport."""
+"""Mouse input for canvas tests: real QMouseEvents (with modifiers, and hovering with no button
+held) and context-menu events sent to the canvas's viewport. QTest cannot move the mouse with a
+button held, so a drag is sent as press, moves and release events carrying the left button."""
 
 from __future__ import annotations
 
@@ -55,6 +56,11 @@ def drag(
     press(view, start, modifiers)
     move_to(view, start, end, modifiers=modifiers)
     release(view, end, modifiers)
+
+
+def click(view: QGraphicsView, at: QPoint) -> None:
+    press(view, at)
+    release(view, at)
 
 
 def hover(view: QGraphicsView, at: QPoint) -> None:

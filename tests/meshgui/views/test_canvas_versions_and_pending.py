@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from meshgui.model.types import EdgeKey, TopologyView
 from meshgui.views.edge_label import PENDING_LABEL
 from meshgui.views.topology_canvas import TopologyCanvas
-from tests.meshgui.views.fakes import ColumnLayout, edge, stats
+from tests.meshgui.views.fakes import ColumnLayout, canvas_showing, edge, stats
 from tests.meshgui.views.versioned_fakes import CART_V2, LITE_TAGS, versioned_view
 
 WEB_LITE = EdgeKey("web", "recommendations-lite", "http")
@@ -20,12 +20,7 @@ WEB_LITE = EdgeKey("web", "recommendations-lite", "http")
 
 @pytest.fixture
 def canvas(qtbot: QtBot) -> TopologyCanvas:
-    canvas = TopologyCanvas(layout_function=ColumnLayout())
-    qtbot.addWidget(canvas)
-    canvas.resize(1400, 700)
-    canvas.show()
-    with qtbot.waitSignal(canvas.layout_applied, timeout=5000):
-        canvas.apply_view(versioned_view(v1_state="drained"))
+    canvas = canvas_showing(qtbot, versioned_view(v1_state="drained"))
     return canvas
 
 

@@ -18,7 +18,7 @@ from proxy.admin.models import DrainChangedEvent, EndpointEjectedEvent
 from tests.harness.keyring_memory import MemoryKeyring
 from tests.meshgui.views.fake_client import FakeClient
 from tests.meshgui.views.fakes import NOW, WEB_CART, ColumnLayout, FakeModel
-from tests.meshgui.views.qt_input import drag
+from tests.meshgui.views.gesture_input import drag
 
 PROD = ConnectionProfile("prod", addresses=("127.0.0.1:41001", "127.0.0.1:41011"))
 

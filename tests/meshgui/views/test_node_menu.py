@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from meshgui.views.gestures import RerouteGesture
 from meshgui.views.node_menu import MAX_FLAT_INSTANCES, build_node_menu, move_targets
 from meshgui.views.topology_canvas import TopologyCanvas
-from tests.meshgui.views.fakes import ColumnLayout
+from tests.meshgui.views.fakes import canvas_showing
 from tests.meshgui.views.gesture_input import action_texts, find_action, right_click
 from tests.meshgui.views.versioned_fakes import (
     versioned_instance,
@@ -26,12 +26,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grab
 
 @pytest.fixture
 def canvas(qtbot: QtBot) -> TopologyCanvas:
-    canvas = TopologyCanvas(layout_function=ColumnLayout())
-    qtbot.addWidget(canvas)
-    canvas.resize(1400, 700)
-    canvas.show()
-    with qtbot.waitSignal(canvas.layout_applied, timeout=5000):
-        canvas.apply_view(versioned_view(v1_state="drained"))
+    canvas = canvas_showing(qtbot, versioned_view(v1_state="drained"))
     return canvas
 
 

@@ -14,7 +14,7 @@ from meshgui.views.overview_layer import OVERVIEW_MAX_SCALE
 from meshgui.views.styles import HEALTH_COLOURS
 from meshgui.views.topology_canvas import NO_CONTENTS, TopologyCanvas
 from tests.meshgui.views.fakes import WEB_CART, edge, retail_view, stats
-from tests.meshgui.views.qt_input import click
+from tests.meshgui.views.gesture_input import click
 
 
 def zoom_to_overview(canvas: TopologyCanvas) -> None:

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from meshgui.model.types import EdgeKey
 from meshgui.views.gestures import RerouteGesture, edge_drop_allowed, node_drop_allowed
 from meshgui.views.topology_canvas import TopologyCanvas
-from tests.meshgui.views.fakes import ColumnLayout
+from tests.meshgui.views.fakes import canvas_showing
 from tests.meshgui.views.gesture_input import (
     SHIFT,
     drag,
@@ -25,12 +25,7 @@ from tests.meshgui.views.versioned_fakes import CART_V1, WEB_RECOMMENDATIONS, ve
 
 @pytest.fixture
 def canvas(qtbot: QtBot) -> TopologyCanvas:
-    canvas = TopologyCanvas(layout_function=ColumnLayout())
-    qtbot.addWidget(canvas)
-    canvas.resize(1400, 700)
-    canvas.show()
-    with qtbot.waitSignal(canvas.layout_applied, timeout=5000):
-        canvas.apply_view(versioned_view())
+    canvas = canvas_showing(qtbot, versioned_view())
     canvas.reset_zoom()
     canvas.centerOn(canvas.node_item("cart"))  # type: ignore[arg-type]
     return canvas

@@ -28,7 +28,7 @@ from tests.meshgui.views.fakes import (
     retail_view,
     stats,
 )
-from tests.meshgui.views.qt_input import click, drag
+from tests.meshgui.views.gesture_input import click, drag
 
 
 def edge_item(canvas: TopologyCanvas, key: EdgeKey) -> EdgeItem:
