@@ -24,15 +24,20 @@ echo "== lint: hadolint, kubernetes-validate"
 
 echo "== build steps (deploy/sidecar/Dockerfile) in a venv"
 mkdir -p "$work/src/deploy/sidecar"
-cp -r "$root/pyproject.toml" "$root/README.md" "$root/proxy" "$work/src/"
+cp -r "$root/pyproject.toml" "$root/setup.py" "$root/README.md" "$root/proxy" "$work/src/"
 cp "$root/deploy/sidecar/sidecar_requirements.py" "$root/deploy/sidecar/healthcheck.py" "$work/src/deploy/sidecar/"
 find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
 cd "$work/src"
 "$python" deploy/sidecar/sidecar_requirements.py pyproject.toml > "$work/requirements.txt"
 "$python" -m venv "$work/opt/mesh-proxy"
 "$work/opt/mesh-proxy/bin/pip" install "${pip[@]}" -r "$work/requirements.txt"
-"$work/opt/mesh-proxy/bin/pip" install "${pip[@]}" --no-deps .
+"$python" -m venv "$work/build-tools"
+"$work/build-tools/bin/pip" install "${pip[@]}" -r "$work/requirements.txt" "mypy>=1.10" types-PyYAML "setuptools>=77" wheel
+MESH_PROXY_NATIVE=1 "$work/build-tools/bin/pip" wheel "${pip[@]}" --no-deps --no-build-isolation \
+  -w "$work/wheels" .
+"$work/opt/mesh-proxy/bin/pip" install "${pip[@]}" --no-deps "$work"/wheels/*.whl
 rm -f "$work/opt/mesh-proxy/bin/meshgui" "$work/opt/mesh-proxy/bin/mesh-demo"
+"$work/opt/mesh-proxy/bin/mesh-proxy" --version | grep "(native build)"
 if "$work/opt/mesh-proxy/bin/python" -c "import PySide6" 2>/dev/null; then
   echo "the sidecar's venv has Qt in it" >&2; exit 1
 fi

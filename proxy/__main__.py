@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from proxy import __version__
+from proxy import __version__, build_kind
 from proxy.config import ConfigError, check_config_main, load_sidecar_file
 
 log = logging.getLogger("mesh-proxy")
@@ -22,7 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="The meshgui sidecar: routes, balances, retries and records every call "
         "between the local app and the rest of the mesh.",
     )
-    parser.add_argument("--version", action="version", version=f"mesh-proxy {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"mesh-proxy {__version__} ({build_kind()} build)"
+    )
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--config", metavar="FILE", help="run a sidecar from this YAML file")
     group.add_argument("--check-config", metavar="FILE", help="validate FILE and exit")

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from proxy import __version__
+from proxy import __version__, build_kind
 from proxy.config import (
     Backend,
     EndpointConfig,
@@ -100,7 +100,13 @@ class Sidecar:
         await self._start_listeners(loop, rt)
         self._housekeeping = loop.create_task(self._housekeep(), name="sidecar housekeeping")
         self.state = "ready"
-        log.info("%s/%s ready: %s", self.local.service, self.local.instance, self.listeners)
+        log.info(
+            "%s/%s ready (%s build): %s",
+            self.local.service,
+            self.local.instance,
+            build_kind(),
+            self.listeners,
+        )
 
     async def _start_listeners(self, loop: asyncio.AbstractEventLoop, rt: ProxyRuntime) -> None:
         from proxy.admin_http import AdminHttpProtocol

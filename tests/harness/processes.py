@@ -25,6 +25,18 @@ from tests.harness.ports import free_ports
 READY_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
 REPO = Path(__file__).resolve().parents[2]
+SIDECAR_BUILD_ENV = "MESH_TEST_SIDECAR_BUILD"
+"""Set to a build directory (`make native` -> build/native) to run every sidecar from it."""
+
+
+def sidecar_command(config_path: Path) -> tuple[list[str], dict[str, str] | None]:
+    """How to start `mesh-proxy --config config_path`: from this source tree, or from the build
+    that MESH_TEST_SIDECAR_BUILD names (-P: the current directory must not shadow it)."""
+    build = os.environ.get(SIDECAR_BUILD_ENV)
+    if not build:
+        return [sys.executable, "-m", "proxy", "--config", str(config_path)], None
+    env = {**os.environ, "PYTHONPATH": str(Path(build).resolve())}
+    return [sys.executable, "-P", "-m", "proxy", "--config", str(config_path)], env
 
 
 class StartupError(RuntimeError):
@@ -125,7 +137,9 @@ def wait_ready(url: str, proc: Managed, timeout: float = READY_TIMEOUT_S) -> Non
     raise StartupError(f"{proc.name} not ready at {url} after {timeout}s:\n{proc.log()}")
 
 
-def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+def _spawn(
+    args: list[str], log_path: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     log = log_path.open("wb")
     try:
         return subprocess.Popen(
@@ -135,6 +149,7 @@ def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
             cwd=REPO,
+            env=env,
         )
     finally:
         log.close()
@@ -178,7 +193,8 @@ class ProcessPool:
         config_path = self.workdir / f"sidecar-{name}.yaml"
         config_path.write_text(yaml.safe_dump({"sidecar": settings, "mesh": mesh}, sort_keys=False))
         log_path = self.workdir / f"sidecar-{name}.log"
-        proc = _spawn([sys.executable, "-m", "proxy", "--config", str(config_path)], log_path)
+        args, env = sidecar_command(config_path)
+        proc = _spawn(args, log_path, env)
         running = RunningSidecar(name, proc, log_path, ports=ports, config_path=config_path)
         self.started.append(running)
         if wait:
@@ -190,7 +206,8 @@ class ProcessPool:
         same ports, as a restarted sidecar would come back."""
         old.stop()
         log_path = self.workdir / f"sidecar-{old.name}-restarted-{len(self.started)}.log"
-        proc = _spawn([sys.executable, "-m", "proxy", "--config", str(old.config_path)], log_path)
+        args, env = sidecar_command(old.config_path)
+        proc = _spawn(args, log_path, env)
         running = RunningSidecar(
             old.name, proc, log_path, ports=old.ports, config_path=old.config_path
         )

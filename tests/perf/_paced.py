@@ -145,3 +145,32 @@ def paced(port: int, *, rate: float, seconds: float, connections: int, host: str
     asyncio.run(run_paced(port, rate=rate, seconds=0.5, connections=connections, host=host))
     coro = run_paced(port, rate=rate, seconds=seconds, connections=connections, host=host)
     return asyncio.run(coro)
+
+
+def paced_side_by_side(
+    ports: dict[str, int],
+    *,
+    rate: float,
+    seconds: float,
+    connections: int,
+    host: str,
+    slices: int = 5,
+) -> dict[str, PacedResult]:
+    """`seconds` of paced load on each target, in `slices` turns taken one target after the other
+    (after one unmeasured warm-up each): on a shared machine a burst of someone else's work then
+    lands on every target alike instead of on whichever happened to run at that moment."""
+    for port in ports.values():
+        asyncio.run(run_paced(port, rate=rate, seconds=0.5, connections=connections, host=host))
+    merged = {name: PacedResult() for name in ports}
+    for _ in range(slices):
+        for name, port in ports.items():
+            coro = run_paced(
+                port, rate=rate, seconds=seconds / slices, connections=connections, host=host
+            )
+            part = asyncio.run(coro)
+            into = merged[name]
+            into.latencies_ms += part.latencies_ms
+            into.non_2xx += part.non_2xx
+            into.errors += part.errors
+            into.late_sends += part.late_sends
+    return merged

@@ -43,7 +43,15 @@ class ServerProcess:
     """One server under benchmark, in its own session so that stopping it takes its children
     (nginx's worker) too. `taskset` execs the server, so `pid` is the server's own."""
 
-    def __init__(self, name: str, args: list[str], log_path: Path, *, core: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        args: list[str],
+        log_path: Path,
+        *,
+        core: int,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.name = name
         self.log_path = log_path
         with log_path.open("wb") as log:
@@ -53,6 +61,7 @@ class ServerProcess:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                env=env,
             )
 
     @property
@@ -91,8 +100,10 @@ class ProcessGroup:
         self.workdir = workdir
         self.started: list[ServerProcess] = []
 
-    def start(self, name: str, args: list[str], *, core: int) -> ServerProcess:
-        server = ServerProcess(name, args, self.workdir / f"{name}.log", core=core)
+    def start(
+        self, name: str, args: list[str], *, core: int, env: dict[str, str] | None = None
+    ) -> ServerProcess:
+        server = ServerProcess(name, args, self.workdir / f"{name}.log", core=core, env=env)
         self.started.append(server)
         return server
 

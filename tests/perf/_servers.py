@@ -4,6 +4,7 @@ no root) and waits, bounded, until the server answers."""
 
 from __future__ import annotations
 
+import os
 import sys
 import urllib.request
 from dataclasses import dataclass
@@ -128,9 +129,12 @@ def start_sidecar(
     endpoint_port: int,
     app_port: int | None,
     core: int,
+    build: Path | None = None,
 ) -> Sidecar:
     """A sidecar whose mesh maps SERVICE to one endpoint on `endpoint_port` (nginx itself, or
-    another sidecar's inbound listener) and whose inbound listener hands requests to `app_port`."""
+    another sidecar's inbound listener) and whose inbound listener hands requests to `app_port`.
+    `build`: a native build directory (`make native`) to run instead of the installed Python
+    one; the sidecar says which it runs, and a build that is not what was asked fails the run."""
     outbound, inbound, admin, metrics = free_ports(4)
     settings: dict[str, Any] = {
         "service": service,
@@ -151,6 +155,10 @@ def start_sidecar(
     doc = {"sidecar": settings, "mesh": {"version": 1, "services": services}}
     config = group.workdir / f"{name}.yaml"
     config.write_text(yaml.safe_dump(doc, sort_keys=False))
-    server = group.start(name, [str(MESH_PROXY), "--config", str(config)], core=core)
+    env = None if build is None else {**os.environ, "PYTHONPATH": str(build.resolve())}
+    server = group.start(name, [str(MESH_PROXY), "--config", str(config)], core=core, env=env)
     wait_http_ok(f"http://127.0.0.1:{metrics}/ready", server)
+    expected = "python" if build is None else "native"
+    if f"ready ({expected} build)" not in server.log_tail():
+        raise BenchError(f"{name} is not the {expected} build:\n{server.log_tail()}")
     return Sidecar(server, outbound, inbound)

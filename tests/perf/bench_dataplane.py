@@ -7,6 +7,11 @@ the full mesh path (outbound sidecar -> inbound sidecar) adds, and a fresh sidec
 then prints the figures side by side and, last, one JSON line. The proxies run on core 0; wrk,
 nginx and this script's own client on core 1. Any non-2xx response or socket error fails the run
 (exit 1); missing tools exit 2. Every process it starts is killed at the end, whatever happened.
+
+With `--native build/native` (`make bench-dataplane` passes it) the sidecar measured is the
+native build (setup.py), the one the container image ships, and the Python build runs beside it
+in the same run under the keys `python_*`. Paced loads take turns between their targets in short
+slices, so the machine's noise falls on both sides of each comparison alike.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
-from _paced import paced
+from _paced import paced_side_by_side
 from _procs import BenchError, ProcessGroup, rss_mb
 from _report import Measurements, print_figures
 from _servers import BODY, SERVICE, start_haproxy, start_nginx, start_sidecar
@@ -43,7 +48,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--mesh-rate", type=float, default=1000.0, help="paced requests/s")
     parser.add_argument("--mesh-seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=8, help="paced client connections")
-    return parser.parse_args()
+    parser.add_argument(
+        "--native",
+        type=Path,
+        metavar="DIR",
+        help="the sidecar's native build (make native: build/native); measured as the sidecar, "
+        "the Python build beside it. Without it only the Python build runs",
+    )
+    args = parser.parse_args()
+    if args.native is not None and not (args.native / "proxy").is_dir():
+        parser.error(f"--native {args.native}: no build there (make native)")
+    return args
 
 
 def check_machine() -> None:
@@ -83,9 +98,15 @@ def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
     nginx = start_nginx(group, core=CLIENT_CORE)
     check_answers(nginx.port, "nginx")
     start = partial(start_sidecar, group, core=PROXY_CORE)
-    sidecar = start(name="sidecar", service="client", endpoint_port=nginx.port, app_port=None)
+    sidecar = start(
+        name="sidecar", service="client", endpoint_port=nginx.port, app_port=None, build=args.native
+    )
     time.sleep(1.0)  # idle, as a fresh sidecar waits for its first request
     idle_rss = rss_mb(sidecar.server.pid)
+    python = None
+    if args.native is not None:  # the Python build beside it, for comparison
+        python = start(name="python", service="client", endpoint_port=nginx.port, app_port=None)
+        check_answers(python.outbound, "python sidecar")
     haproxy, haproxy_port = start_haproxy(group, nginx.port, core=PROXY_CORE)
     check_answers(haproxy_port, "haproxy")
     check_answers(sidecar.outbound, "sidecar")
@@ -101,34 +122,55 @@ def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
     )
     wrk_haproxy = wrk(haproxy, haproxy_port)
     wrk_sidecar = wrk(sidecar.server, sidecar.outbound)
+    wrk_python = None if python is None else wrk(python.server, python.outbound)
 
-    log(f"paced {args.light_rate:.0f} req/s for {args.light_seconds}s ...")
-    light = partial(
-        paced,
+    log(f"paced {args.light_rate:.0f} req/s for {args.light_seconds}s each, in turns ...")
+    targets = {"haproxy": haproxy_port, "sidecar": sidecar.outbound}
+    if python is not None:
+        targets["python"] = python.outbound
+    light = paced_side_by_side(
+        targets,
         rate=args.light_rate,
         seconds=args.light_seconds,
         connections=args.connections,
         host=SERVICE,
     )
-    light_haproxy = light(haproxy_port)
-    light_sidecar = light(sidecar.outbound)
 
     # The full path: an outbound sidecar whose endpoint is another sidecar's inbound listener.
-    inbound = start(name="mesh-in", service=SERVICE, endpoint_port=nginx.port, app_port=nginx.port)
-    outbound = start(name="mesh-out", service="web", endpoint_port=inbound.inbound, app_port=None)
+    inbound = start(
+        name="mesh-in",
+        service=SERVICE,
+        endpoint_port=nginx.port,
+        app_port=nginx.port,
+        build=args.native,
+    )
+    outbound = start(
+        name="mesh-out",
+        service="web",
+        endpoint_port=inbound.inbound,
+        app_port=None,
+        build=args.native,
+    )
     check_answers(outbound.outbound, "mesh path")
-    log(f"paced {args.mesh_rate:.0f} req/s for {args.mesh_seconds}s, direct and mesh path ...")
-    mesh = partial(
-        paced,
+    log(f"paced {args.mesh_rate:.0f} req/s for {args.mesh_seconds}s each, direct and mesh ...")
+    mesh = paced_side_by_side(
+        {"direct": nginx.port, "mesh": outbound.outbound},
         rate=args.mesh_rate,
         seconds=args.mesh_seconds,
         connections=args.connections,
         host=SERVICE,
     )
-    direct = mesh(nginx.port)
-    meshed = mesh(outbound.outbound)
     return Measurements(
-        wrk_sidecar, wrk_haproxy, light_sidecar, light_haproxy, meshed, direct, idle_rss
+        wrk_sidecar,
+        wrk_haproxy,
+        light["sidecar"],
+        light["haproxy"],
+        mesh["mesh"],
+        mesh["direct"],
+        idle_rss,
+        build="python" if args.native is None else "native",
+        wrk_python=wrk_python,
+        light_python=light.get("python"),
     )
 
 
@@ -155,12 +197,15 @@ def main() -> int:
             group.stop_all()
     figures = measured.figures()
     failures, warnings = measured.problems()
-    print_figures(figures, light_rate=args.light_rate, mesh_rate=args.mesh_rate)
+    print_figures(
+        figures, build=measured.build, light_rate=args.light_rate, mesh_rate=args.mesh_rate
+    )
     for failure in failures:
         print(f"FAILED: {failure}")
     for warning in warnings:
         print(f"warning: {warning}")
-    report: dict[str, Any] = {**figures, "duration_s": args.duration, "ok": not failures}
+    report: dict[str, Any] = {**figures, "sidecar_build": measured.build}
+    report.update(duration_s=args.duration, ok=not failures)
     report.update(failures=failures, warnings=warnings)
     print(json.dumps(report))
     return 1 if failures else 0
