@@ -52,6 +52,8 @@ $(NATIVE_STAMP): $(STAMP) setup.py $(shell find proxy -name '*.py')
 	MESH_PROXY_NATIVE=1 $(BIN)/python -m pip wheel --quiet --disable-pip-version-check \
 		--no-deps --no-build-isolation -w build/native-wheel .
 	$(BIN)/python -m zipfile -e build/native-wheel/meshgui-*.whl $(NATIVE)
+	rm -rf build/native-wheel build/lib.* build/temp.* build/bdist.* build/__native* build/ops.txt \
+		build/proxy  # setuptools' and mypyc's intermediates
 	touch $@
 native: $(NATIVE_STAMP)
 

@@ -10,46 +10,21 @@ dialogs are opened window-modal (`open()`), so tests and users drive the same co
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from meshgui.actions.change_recovery import ChangeRecovery
+from meshgui.actions.change_types import Builder, ChangeRequest, no_ask
 from meshgui.client.config_ops import ApplyReport, SidecarConfig, base_config
 from meshgui.model.change_journal import ChangeJournal, JournalEntry
 from meshgui.model.mesh_change import MeshChange, mesh_diff
-from meshgui.model.mesh_edits import inverse
 from meshgui.views.apply_progress import ApplyProgressPanel
 from meshgui.views.change_preview import ChangePreviewDialog
 from proxy.config import MeshConfig
-
-Builder = Callable[[MeshConfig], MeshChange | None]
-"""Builds the change on the config the sidecars run now; None when there is nothing to do."""
-Ask = Callable[[MeshConfig, Callable[[Builder | None], None]], None]
-"""Asks the operator what to do (a popover, the route editor); calls back with a builder, or
-None when they cancelled. Runs once the live config is known."""
-Preview = Callable[[MeshChange, MeshConfig], Mapping[str, tuple[float, float]] | None]
-
-
-@dataclass
-class ChangeRequest:
-    """One operator intent on its way to the sidecars."""
-
-    title: str
-    ask: Ask
-    purpose: str = "change"  # "change" | "undo" | "redo" | "sync"
-    on_done: Callable[[bool], None] | None = None
-    """Told whether the change reached every sidecar it was sent to (undo/redo bookkeeping)."""
-    builder: Builder | None = None
-    predict: Preview | None = None
-    after_applied: Callable[[MeshChange], None] | None = None
-    versions: dict[str, int] = field(default_factory=dict)
-    only: list[str] | None = None
-    """The sidecars to send it to; None: every sidecar that gave its config."""
 
 
 class ChangeController(QObject):
@@ -79,16 +54,12 @@ class ChangeController(QObject):
         self._request: ChangeRequest | None = None
         self._pending_fetch: int | None = None
         self._applying: dict[int, tuple[ChangeRequest, MeshChange]] = {}
-        self._sent: dict[int, tuple[ChangeRequest, dict[str, int]]] = {}
-        """id(change) -> the request it came from and the versions it was sent against."""
         self.preview_dialog: ChangePreviewDialog | None = None
         self.read_only_reason: str | None = None
         channel.fetched.connect(self._on_fetched)
         channel.progress.connect(self._on_progress)
         channel.applied.connect(self._on_applied)
-        panel.retry_requested.connect(self._retry_failed)
-        panel.rollback_requested.connect(self._roll_back)
-        panel.reload_requested.connect(self._reload_and_reapply)
+        self.recovery = ChangeRecovery(self)
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -207,15 +178,17 @@ class ChangeController(QObject):
             self.message.emit(f"{request.title}: cancelled, nothing changed.")
             self.cancel()
             return
-        self._send(request, change, request.versions, request.only or sorted(request.versions))
+        self.send(request, change, request.versions, request.only or sorted(request.versions))
 
-    def _send(
+    def send(
         self,
         request: ChangeRequest,
         change: MeshChange,
         expected: Mapping[str, int],
         only: list[str] | None,
     ) -> None:
+        """Apply `change` to `only` (None: every sidecar in `expected`), each with the version
+        it is expected to run, and show their answers in the progress panel."""
         targets = only if only is not None else sorted(expected)
         expected = {sid: version for sid, version in expected.items() if sid in targets}
         self.panel.start(change, targets)
@@ -223,9 +196,7 @@ class ChangeController(QObject):
         self.panel.raise_()
         was = self.busy
         request_id = self._channel.apply(change, dict(expected), only)
-        self._sent = {id(change): (request, dict(expected)), **self._sent}
-        if len(self._sent) > 8:  # only the last few reports can still be retried or reloaded
-            self._sent.pop(next(reversed(self._sent)))
+        self.recovery.remember(change, request, expected)
         self._applying[request_id] = (request, change)
         self._request = None
         if not was:
@@ -267,7 +238,7 @@ class ChangeController(QObject):
     def bring_up_to_date(self) -> bool:
         """Send the newest config to the sidecars that run an older one (they were down during
         a change, say), after a preview of what changes for them."""
-        return self.begin(ChangeRequest("Bring sidecars up to date", _no_ask, purpose="sync"))
+        return self.begin(ChangeRequest("Bring sidecars up to date", no_ask, purpose="sync"))
 
     def _sync(
         self, request: ChangeRequest, base: MeshConfig, configs: Mapping[str, SidecarConfig]
@@ -284,50 +255,6 @@ class ChangeController(QObject):
         request.builder = lambda _fresh: MeshChange(summary, older, base)
         self._build_and_preview(request, base)
 
-    # -- after a partial failure -------------------------------------------------------------
-    def _retry_failed(self, report: ApplyReport) -> None:
-        if self.busy:
-            self.message.emit("Another change is still being applied; retry when it is done.")
-            return
-        retry = [sid for sid in report.failed if sid not in report.stale]
-        sent = self._sent.get(id(report.change), (None, {}))[1]
-        expected = {sid: sent.get(sid, report.change.before.version) for sid in retry}
-        request = ChangeRequest(f"Retry: {report.change.summary}", _no_ask, purpose="retry")
-        self._send(request, report.change, expected, retry)
-
-    def _roll_back(self, report: ApplyReport) -> None:
-        if self.busy:
-            self.message.emit("Another change is still being applied; roll back when it is done.")
-            return
-        applied = report.applied
-        versions = {
-            sid: report.results[sid].version or report.change.after.version for sid in applied
-        }
-        undo = inverse(report.change, report.change.after)
-        original = report.change
-        request = ChangeRequest(
-            f"Roll back: {original.summary}",
-            _no_ask,
-            purpose="rollback",
-            on_done=lambda reached: self.rolled_back.emit(original) if reached else None,
-        )
-        self._send(request, undo, versions, list(applied))
-
-    def _reload_and_reapply(self, report: ApplyReport) -> None:
-        """The same intent built again on what the sidecars run now (someone else's change
-        is kept, not overwritten); the preview shows the result before anything is sent."""
-        change = report.change
-        original = self._sent.get(id(change), (None, {}))[0]
-        if original is not None and original.builder is not None:
-            request = dataclasses.replace(original, versions={}, only=None)
-        else:
-            request = ChangeRequest(
-                f"Reapply: {change.summary}",
-                _no_ask,
-                builder=lambda base: _rebased(change, base),
-            )
-        self.begin(request)
-
     def _journal(self, request: ChangeRequest, change: MeshChange, report: ApplyReport) -> None:
         # A retry, roll back or sync says so; a change (and undo/redo) by its own summary.
         own = request.purpose in ("change", "undo", "redo")
@@ -341,16 +268,6 @@ class ChangeController(QObject):
         )
         self.journal.append(entry)
         self.journal_changed.emit()
-
-
-def _no_ask(base: MeshConfig, answer: Callable[[Builder | None], None]) -> None:
-    answer(None)
-
-
-def _rebased(change: MeshChange, base: MeshConfig) -> MeshChange:
-    """The same end state, made on top of what the sidecars run now."""
-    after = change.after.model_copy(update={"version": base.version + 1})
-    return dataclasses.replace(change, before=base, after=after)
 
 
 def _journal_outcome(purpose: str, report: ApplyReport) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from meshgui.actions.change_controller import Builder, ChangeRequest
+from meshgui.actions.change_types import Builder, ChangeRequest
 from meshgui.model.mesh_change import MeshChange
 from meshgui.model.mesh_edits import (
     inverse,

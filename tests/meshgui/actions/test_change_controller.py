@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from meshgui.actions.change_controller import ChangeController, ChangeRequest
+from meshgui.actions.change_controller import ChangeController
 from meshgui.actions.change_requests import drain_request
+from meshgui.actions.change_types import ChangeRequest
 from meshgui.actions.undo_history import UndoHistory
 from meshgui.model.change_journal import ChangeJournal
 from meshgui.views.apply_progress import ApplyProgressPanel
