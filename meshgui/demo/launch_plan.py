@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from meshgui.demo.plan import LOOPBACK, DemoInstance
+from meshgui.demo.plan import DemoInstance
+from meshgui.demo.ports import LOOPBACK
 from meshgui.demo.readiness import ReadinessCheck, http_probe, tcp_probe
 from meshgui.demo.supervisor import Supervisor
 from meshgui.frozen import python_module_command

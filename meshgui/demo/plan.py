@@ -3,12 +3,11 @@ ports each instance and its sidecar get for one run."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-LOOPBACK = "127.0.0.1"
+from meshgui.demo.ports import LOOPBACK, free_ports
 
 
 @dataclass(frozen=True)
@@ -143,17 +142,3 @@ class DemoPlan:
     def entry(self) -> DemoInstance:
         """Where the users' traffic comes in: web's first instance."""
         return self.of_service("web")[0]
-
-
-def free_ports(count: int, host: str = LOOPBACK) -> list[int]:
-    """Distinct free ports, all held open until every one is chosen so none repeats."""
-    socks: list[socket.socket] = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind((host, 0))
-            socks.append(sock)
-        return [int(sock.getsockname()[1]) for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()

@@ -23,7 +23,8 @@ from meshgui.demo.launch_plan import app_command, readiness_checks, sidecar_comm
 from meshgui.demo.loadgen import LoadGenerator, LoadStats
 from meshgui.demo.mesh_config import mesh_config, sidecar_file, sidecar_yaml
 from meshgui.demo.options import DemoOptions, default_connection_file
-from meshgui.demo.plan import LOOPBACK, DemoPlan
+from meshgui.demo.plan import DemoPlan
+from meshgui.demo.ports import LOOPBACK
 from meshgui.demo.readiness import NotReadyError, StartInterruptedError, wait_ready
 from meshgui.demo.report import load_line, sidecar_table, token_note
 from meshgui.demo.scenarios import SCENARIOS, play

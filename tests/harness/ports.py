@@ -1,25 +1,8 @@
-"""Free loopback ports for real processes under test."""
+"""Free loopback ports for real processes under test: the demo's own choice, below the ephemeral
+range so that no client connection takes a port between its choice and its server's bind."""
 
 from __future__ import annotations
 
-import socket
+from meshgui.demo.ports import free_port, free_ports
 
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
-    """Distinct free ports, all held open until every one is chosen so none repeats."""
-    socks = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind((host, 0))
-            socks.append(sock)
-        return [int(s.getsockname()[1]) for s in socks]
-    finally:
-        for s in socks:
-            s.close()
+__all__ = ["free_port", "free_ports"]

@@ -2,7 +2,7 @@
 process group, wait for them with a bound, read their CPU time and RSS from /proc, and kill every
 one of them at the end, whatever happened.
 
-Self-contained (no `tests.harness` import) because the benchmark runs as a plain script, where
+No `tests.harness` import because the benchmark runs as a plain script, where
 the repository root is not on sys.path.
 """
 
@@ -23,20 +23,6 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 class BenchError(RuntimeError):
     """The run cannot produce honest figures; the message says why."""
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct free loopback ports, all held open until every one is chosen so none repeats."""
-    socks: list[socket.socket] = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
-            socks.append(sock)
-        return [int(s.getsockname()[1]) for s in socks]
-    finally:
-        for s in socks:
-            s.close()
 
 
 class ServerProcess:

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from _procs import BenchError, ProcessGroup, ServerProcess, free_ports, wait_for_port, wait_http_ok
+from _procs import BenchError, ProcessGroup, ServerProcess, wait_for_port, wait_http_ok
+
+from meshgui.demo.ports import free_ports
 
 BODY = "0123456789" * 10  # the fixed 100-byte response body
 SERVICE = "bench"
