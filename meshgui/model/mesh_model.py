@@ -24,7 +24,7 @@ from meshgui.model.shown_topology import shown_topology
 from meshgui.model.sidecar_facts import sidecar_facts
 from meshgui.model.sidecar_series import SidecarSeries
 from meshgui.model.topology_index import TopologyIndex
-from meshgui.model.types import EdgeHistory, EdgeKey, FloatArray, TopologyView
+from meshgui.model.types import EdgeChanges, EdgeHistory, EdgeKey, FloatArray, TopologyView
 from meshgui.model.window_totals import WindowTotals, window_totals
 from proxy.admin.models import Info, StatsSnapshot
 from proxy.telemetry import LATENCY_BUCKETS_MS
@@ -170,14 +170,21 @@ class MeshModel:
                 return EdgeHistory(empty, empty, empty, empty, empty, empty)
             return self._history.read(edge, seconds)
 
-    def changed_edges(self) -> set[EdgeKey]:
-        """Edges whose view changed (or appeared, or went) since the previous call; the first
-        call names every edge. Call it once per refresh, before or after `view()`."""
+    def changed_edges(self) -> EdgeChanges:
+        """Edges whose view changed (or appeared, or went) since the previous call, with those
+        among them that look different (`EdgeChanges`); the first call names every edge. Call it
+        once per refresh, before or after `view()`."""
         with self._lock:
             self.view()
-            keys = self._index.edge_keys
-            changed = {keys[e] for e in self._edge_views.changed}
-            self._edge_views.changed.clear()
+            keys, cache = self._index.edge_keys, self._edge_views
+            changed = EdgeChanges(
+                [keys[e] for e in cache.changed],
+                [keys[e] for e in cache.restyled],
+                [keys[e] for e in cache.relabelled],
+            )
+            cache.changed.clear()
+            cache.restyled.clear()
+            cache.relabelled.clear()
             return changed
 
     def _sidecar(self, sidecar_id: str) -> SidecarSeries | None:

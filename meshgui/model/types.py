@@ -6,7 +6,7 @@ may keep an object from one refresh and compare it (`is` or `==`) with the next 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal, NamedTuple
@@ -110,6 +110,30 @@ class EdgeView:
     health: NodeHealth
     """By error rate, counting tries that failed and were retried; IDLE without calls;
     DISCONNECTED when idle because an end went away."""
+
+
+class EdgeChanges(set[EdgeKey]):
+    """The edges whose numbers changed, or that came or went, since the previous refresh, and
+    among them the ones the canvas must redraw: `restyled` when zoomed out (health or width
+    step changed; every edge that came or went) and `relabelled` up close (`restyled`, or the
+    label reads differently, or the edge went idle or busy). Equal to a plain set of the same
+    keys; an edge in neither subset looks as it did."""
+
+    def __init__(
+        self,
+        changed: Iterable[EdgeKey] = (),
+        restyled: Iterable[EdgeKey] = (),
+        relabelled: Iterable[EdgeKey] = (),
+    ) -> None:
+        super().__init__(changed)
+        self.restyled: set[EdgeKey] = set(restyled)
+        self.relabelled: set[EdgeKey] = set(relabelled)
+
+    def merge(self, later: EdgeChanges) -> None:
+        """Add the changes of a later refresh (one refresh's worth, when two arrive at once)."""
+        self.update(later)
+        self.restyled.update(later.restyled)
+        self.relabelled.update(later.relabelled)
 
 
 @dataclass(frozen=True, slots=True)

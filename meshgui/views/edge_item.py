@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -27,15 +28,10 @@ from meshgui.views.edge_label import (
     draw_edge_label,
     edge_label,
 )
+from meshgui.views.edge_pen_span import rps_span
 from meshgui.views.node_item import NODE_HEIGHT, NodeItem
 from meshgui.views.overview_layer import OverviewLayer
-from meshgui.views.styles import (
-    MAX_EDGE_WIDTH,
-    WIDTH_STEPS_PER_UNIT,
-    CanvasStyle,
-    edge_width,
-    health_name,
-)
+from meshgui.views.styles import MAX_EDGE_WIDTH, CanvasStyle, health_name
 from meshgui.views.tooltips import edge_tooltip
 
 LABEL_MIN_LOD = 0.5
@@ -43,38 +39,16 @@ LABEL_MIN_LOD = 0.5
 ARROW_SIZE = 9.0
 PICK_WIDTH = 10.0
 _item_ids = itertools.count()
-_BISECTIONS = 200
-"""Enough to reach one float's spacing from 1e15 down to 0."""
 
 
-def _width_step(rps: float) -> int:
-    return round(edge_width(rps) * WIDTH_STEPS_PER_UNIT)
+class LiveEdges:
+    """The newest refresh's edges, shared by the canvas's items: an item the refresh left alone
+    (it looks the same) still shows its newest numbers in its label and tooltip."""
 
+    __slots__ = ("edges",)
 
-_rps_spans: dict[int, tuple[float, float]] = {}
-
-
-def _rps_span(step: int, member: float) -> tuple[float, float]:
-    """Rates [low, high] that all get width `step` (`member` does): `edge_width` only grows, so
-    every rate between two of the same step has that step. Bisection on `edge_width` itself,
-    so it follows styles.py; once per step."""
-    span = _rps_spans.get(step)
-    if span is None:
-        span = _rps_spans[step] = (_span_end(step, member, -1.0), _span_end(step, member, 1e15))
-    return span
-
-
-def _span_end(step: int, member: float, towards: float) -> float:
-    """The last rate from `member` towards `towards` that still has `step` (to the float)."""
-    if _width_step(towards) == step:  # below 0 all rates count as 0
-        return math.copysign(math.inf, towards)
-    inside, outside = member, towards
-    for _ in range(_BISECTIONS):
-        middle = (inside + outside) / 2
-        if middle in (inside, outside):
-            break
-        inside, outside = (middle, outside) if _width_step(middle) == step else (inside, middle)
-    return inside
+    def __init__(self) -> None:
+        self.edges: Mapping[Any, Any] = {}
 
 
 class EdgeItem(QGraphicsItem):
@@ -90,12 +64,16 @@ class EdgeItem(QGraphicsItem):
         style: CanvasStyle,
         layer: OverviewLayer,
         offset: float,
+        live: LiveEdges | None = None,
     ) -> None:
         super().__init__()
         self.key = edge.key
         self.uid = next(_item_ids)
         """The overview layer's key: an int hashes faster than an EdgeKey dataclass."""
-        self.edge = edge
+        self._edge = edge
+        self._live = live
+        self._edge_from: Mapping[Any, Any] | None = None
+        """The live edges when `set_edge` last ran: until they are replaced, its edge holds."""
         self.source = source
         self.target = target
         self.offset = offset
@@ -108,16 +86,28 @@ class EdgeItem(QGraphicsItem):
         self._layer = layer
         self._label: tuple[str, str] = ("", "")
         self._label_for: Any = None
+        self._painted: tuple[Any, ...] | None = None
+        """What the last paint showed (`_look`): up close, a new edge repaints if it differs."""
         self._line = QLineF()
         self._arrow: QPolygonF | None = None
         self._bounds = QRectF()
         self._label_rect = QRectF()
-        self._set_pen(style.edge_pen(edge.health, edge.stats.rps, self.dashed))
+        self._set_pen(style.edge_pen(edge.health, edge.stats.rps, self.dashed), edge.stats.rps)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(1)
         source.edges.append(self)
         target.edges.append(self)
         self.adjust()
+
+    @property
+    def edge(self) -> Any:
+        """The edge shown: the newest refresh's (`LiveEdges`), or the one `set_edge` was given
+        since, or the one it was made with (ghosts have no live edges)."""
+        live = self._live
+        if live is None or live.edges is self._edge_from:
+            return self._edge
+        current = live.edges.get(self.key)
+        return self._edge if current is None else current
 
     @property
     def dashed(self) -> bool:
@@ -155,37 +145,37 @@ class EdgeItem(QGraphicsItem):
                 node.edges.remove(self)
 
     def set_edge(self, edge: Any) -> None:
-        before, self.edge = self.edge, edge
-        rps, new_pen = edge.stats.rps, False
+        """Show `edge`. The canvas calls it only for edges that may look different (the model
+        says which); the pen is looked up again only when the health changed or the rate left
+        its width step, and up close the edge repaints only when it reads differently."""
+        self._edge = edge
+        self._edge_from = None if self._live is None else self._live.edges
+        rps = edge.stats.rps
         low, high = self._pen_rps
         if edge.health is not self._pen_key[0] or not low <= rps <= high:
             pen_key, pen = self._style.edge_pen(edge.health, rps, self.dashed)
             if pen_key != self._pen_key:
-                self._set_pen((pen_key, pen))
+                self._set_pen((pen_key, pen), rps)
                 self._arrow = None  # sized by the pen; built when next painted up close
                 self.sync_overview()
-                new_pen = True
-        if not self._layer.isVisible() and (new_pen or self._looks_changed(before)):
+        if not self._layer.isVisible() and self._painted != self._look(edge):
             self.update()  # zoomed in: the edge looks different
 
-    def _looks_changed(self, before: Any) -> bool:
-        if before.health is not self.edge.health:
-            return True
-        shown_before = (self._label_lines_of(before.stats), _idle(before.stats))
-        return shown_before != (self.label_lines(), self.idle)
+    def _look(self, edge: Any) -> tuple[Any, ...]:
+        stats = edge.stats
+        if self._label_for is not stats:
+            self._label, self._label_for = edge_label(self.key, stats), stats
+        return (edge.health, self._pen_key, self.pending, _idle(stats), self._label)
 
-    def _label_lines_of(self, stats: Any) -> tuple[str, str]:
-        return self._label if self._label_for is stats else edge_label(self.key, stats)
-
-    def _set_pen(self, pen: tuple[Any, QPen]) -> None:
+    def _set_pen(self, pen: tuple[Any, QPen], rps: float) -> None:
         self._pen_key, self._pen = pen
         # The rates that keep this pen's width: within them, a new rate needs no lookup.
-        self._pen_rps = _rps_span(pen[0][1], self.edge.stats.rps)
+        self._pen_rps = rps_span(pen[0][1], rps)
 
     def set_style(self, style: CanvasStyle) -> None:
         self._style = style
         edge = self.edge
-        self._set_pen(style.edge_pen(edge.health, edge.stats.rps, self.dashed))
+        self._set_pen(style.edge_pen(edge.health, edge.stats.rps, self.dashed), edge.stats.rps)
         self.sync_overview()
         self.update()
 
@@ -196,12 +186,9 @@ class EdgeItem(QGraphicsItem):
             self._layer.remove_edge(self.uid)
 
     def label_lines(self) -> tuple[str, str]:
-        stats = self.edge.stats
-        if self.pending and self.idle:
-            return PENDING_LABEL
-        if self._label_for is not stats:
-            self._label, self._label_for = edge_label(self.key, stats), stats
-        return self._label
+        edge = self.edge
+        look = self._look(edge)
+        return PENDING_LABEL if self.pending and look[3] else self._label
 
     def tooltip_text(self) -> str:
         return edge_tooltip(self.key, self.edge.stats)
@@ -277,6 +264,7 @@ class EdgeItem(QGraphicsItem):
             painter.setBrush(pen.color())
             painter.drawPolygon(self._arrow)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        self._painted = self._look(self.edge)
         self.label_shown = lod >= LABEL_MIN_LOD and (self.pending or not self.idle)
         if self.label_shown:
             self._draw_label(painter)

@@ -1,17 +1,26 @@
 """One connected mesh: the client's signals feed a fresh model, and once a second the model's
-view goes out to whoever draws it. Data flows one way: sidecar -> client -> model -> view."""
+view goes out to whoever draws it. Data flows one way: sidecar -> client -> model -> view.
+
+When the client has a thread of its own, the model ingests there and the view is computed there
+too, once a second; the GUI thread only receives it through a queued signal (`ViewPost`) and
+never waits for the model's lock on a refresh."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from meshgui.client import MeshClient, SidecarTarget
+from meshgui.views.view_post import ViewPost
 
 REFRESH_MS = 1000
+_log = logging.getLogger(__name__)
 
 
 def describe_event(sidecar_id: str, event: Any) -> str:
@@ -58,6 +67,9 @@ class MeshSession(QObject):
         self._ingest_on_gui_thread = True
         """False while the client ingests each snapshot on its own thread (`start`)."""
         self._model_factory = model_factory
+        self._post = ViewPost(self)
+        self._post.delivered.connect(self._on_view_delivered)
+        self._worker_refresh: Future[None] | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.tick)
@@ -83,11 +95,17 @@ class MeshSession(QObject):
         # At 1,000 sidecars ingesting is the larger part of a second's work: the model takes it
         # under its lock on the client's thread, when the client can do that.
         self._ingest_on_gui_thread = not getattr(self.client, "accepts_snapshot_callback", False)
+        self._stop_refreshing()
         if self._ingest_on_gui_thread:
             self.client.connect_to(targets)
+            self._timer.start()
         else:
             self.client.connect_to(targets, on_snapshot=self._ingest)
-        self._timer.start()
+            # The view too is computed there: the GUI thread only receives it.
+            model = self.model
+            self._worker_refresh = self.client.submit(
+                lambda: self._refresh_on_worker(model), name="refresh-view"
+            )
         self.started.emit(profile_name)
 
     def set_split_versions(self, on: bool) -> None:
@@ -98,23 +116,57 @@ class MeshSession(QObject):
             split(on)
 
     def stop(self) -> None:
-        self._timer.stop()
+        self._stop_refreshing()
         self.client.disconnect_all()
         self.model = None
         self.profile_name = None
 
     def shutdown(self) -> None:
-        self._timer.stop()
+        self._stop_refreshing()
         self.client.shutdown()
 
     def history(self, key: Any, seconds: float) -> Any:
         return self.model.history(key, seconds) if self.model is not None else None
 
     def tick(self) -> None:
-        if self.model is None:
+        """Refresh now: at once when the model lives on the GUI thread, else the client's
+        thread computes the view and `refreshed` follows through the event loop."""
+        model = self.model
+        if model is None:
             return
-        changed = self.model.changed_edges()  # since the previous view(): ask before view()
-        self.refreshed.emit(self.model.view(), changed)
+        if self._ingest_on_gui_thread:
+            changed = model.changed_edges()  # since the previous view(): ask before view()
+            self.refreshed.emit(model.view(), changed)
+        else:
+            self.client.submit(lambda: self._publish_once(model), name="refresh-view-now")
+
+    def publish_view(self, model: Any) -> None:
+        """Compute `model`'s view and changed edges here (the client's thread) and post them to
+        the GUI thread, where `refreshed` carries them on if `model` is still the one shown."""
+        changed = model.changed_edges()  # since the previous view(): ask before view()
+        self._post.post(model, model.view(), changed)
+
+    async def _publish_once(self, model: Any) -> None:
+        self.publish_view(model)
+
+    async def _refresh_on_worker(self, model: Any) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_MS / 1000)
+            try:
+                self.publish_view(model)
+            except Exception:  # one bad refresh must not end them all
+                _log.exception("computing the view failed")
+
+    def _stop_refreshing(self) -> None:
+        self._timer.stop()
+        if self._worker_refresh is not None:
+            self._worker_refresh.cancel()
+            self._worker_refresh = None
+        self._post.drop()
+
+    def _on_view_delivered(self, model: Any, view: Any, changed: Any) -> None:
+        if model is self.model:  # else a refresh of a mesh no longer shown
+            self.refreshed.emit(view, changed)
 
     def add_snapshot_consumer(self, consume: Callable[[str, Any], None]) -> None:
         """Also feed every snapshot to `consume` (thread-safe: it runs where the model ingests,

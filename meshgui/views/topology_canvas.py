@@ -25,7 +25,7 @@ from meshgui.views.canvas_detail import LevelOfDetailMixin
 from meshgui.views.canvas_input import CanvasInputMixin
 from meshgui.views.canvas_placeholder import CanvasPlaceholder
 from meshgui.views.edge_geometry import edge_offsets
-from meshgui.views.edge_item import EdgeItem
+from meshgui.views.edge_item import EdgeItem, LiveEdges
 from meshgui.views.layout_runner import LayoutFunction, LayoutRunner, Positions
 from meshgui.views.node_item import NodeItem
 from meshgui.views.overview_layer import OverviewLayer
@@ -66,6 +66,7 @@ class TopologyCanvas(
         self._nodes: dict[str, NodeItem] = {}
         self._badges: dict[str, int] = {}
         self._edges: dict[Any, EdgeItem] = {}
+        self._live = LiveEdges()
         self._pinned: Positions = {}
         self._overview = False
         self._fit_after_layout = True
@@ -138,6 +139,7 @@ class TopologyCanvas(
             scene.removeItem(item)
         self._nodes.clear()
         self._edges.clear()
+        self._live.edges = {}
         self._layer.clear()
         self._fit_after_layout = True
         if self._placeholder.scene() is None:
@@ -161,8 +163,11 @@ class TopologyCanvas(
 
     def apply_view(self, view: Any, changed: Iterable[Any] | None = None) -> None:
         """Show `view` (a TopologyView). `changed`: the edges whose stats changed since the
-        last call (the model knows); None means all of them."""
+        last call (the model knows); None means all of them. When it says which of them look
+        different (`EdgeChanges`), only those items are touched: the others read their newest
+        numbers from the view when painted or asked for a tooltip."""
         nodes, edges = view.nodes, view.edges
+        self._live.edges = edges
         # Comparing 5,000 edge keys costs as much as setting them: with `changed` (which names
         # every edge that came or went), the loop below finds a new topology on its way.
         known = changed is not None and len(edges) == len(self._edges)
@@ -174,10 +179,16 @@ class TopologyCanvas(
                 item.set_view(node)
         if changed is None or not known:
             self._set_edges(edges, edges if changed is None else changed)
-        elif not self._set_edges(edges, changed):
+        elif not self._set_edges(edges, self._looking_different(changed)):
             self._rebuild(nodes, edges)  # new items are made with their edge
         if self._pending:
             self._sync_pending()
+
+    def _looking_different(self, changed: Iterable[Any]) -> Iterable[Any]:
+        """Of `changed`, the edges that may look different at this zoom (each came or went
+        edge is among them): zoomed out only lines show, up close labels too."""
+        subset = getattr(changed, "restyled" if self._overview else "relabelled", None)
+        return changed if subset is None else subset
 
     def _set_edges(self, edges: Any, keys: Iterable[Any]) -> bool:
         """Give the items of `keys` their new edge; False when one of them came or went."""
@@ -222,7 +233,9 @@ class TopologyCanvas(
                 source, target = self._nodes.get(key.source), self._nodes.get(key.destination)
                 if source is None or target is None:
                     continue  # a node the model does not list: draw nothing rather than guess
-                existing = EdgeItem(edge, source, target, self._style, self._layer, offsets[key])
+                existing = EdgeItem(
+                    edge, source, target, self._style, self._layer, offsets[key], self._live
+                )
                 existing.setFlag(NO_CONTENTS, self._overview)
                 self._edges[key] = existing
                 scene.addItem(existing)

@@ -3,20 +3,22 @@
 
 A tick is what the GUI thread does for one second of a live mesh: the snapshots every sidecar
 sent that second are ingested by the client's worker thread, as the app does (`MeshClient`
-calls `MeshModel.ingest` on its loop thread; `ingest_off_gui=False` measures the old way, on the
-GUI thread), timed apart from the GUI thread's share; then the GUI thread asks the model for its
-changed edges and view, apply the view to the canvas, then run the event
-loop until the canvas has painted. The paint is the one the changes schedule; when they scheduled
-none, the tick forces one, so every tick includes exactly one real repaint of the viewport.
+calls `MeshModel.ingest` on its loop thread), which then computes the changed edges and the view
+and posts them to the GUI thread through a queued signal (`MeshSession.publish_view`,
+`ViewPost`); both are timed apart from the GUI thread's share. The GUI thread's share is the
+event loop from receiving that signal, applying the view to the canvas, until the canvas has
+painted. (`ingest_off_gui=False` measures the old way: ingest, changed edges and view on the GUI
+thread.) The paint is the one the changes schedule; when they scheduled none, the tick forces
+one, so every tick includes exactly one real repaint of the viewport.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from meshgui.model.mesh_model import MeshModel
 from meshgui.views.topology_canvas import TopologyCanvas
+from meshgui.views.view_post import ViewPost
 
 VIEW_SIZE = (1600, 1000)
 START_AT = 1_750_000_000.0
@@ -116,6 +119,9 @@ class TickTimes:
     worker_ingest: float = 0.0
     """Wall ms of the ingest on the client's worker thread (not GUI time; 0 when on the GUI)."""
     worker_ingest_cpu: float = 0.0
+    worker_view: float = 0.0
+    """Wall ms of `changed_edges()` + `view()` on the worker thread (0 when on the GUI)."""
+    worker_view_cpu: float = 0.0
 
     @property
     def total(self) -> float:
@@ -138,7 +144,12 @@ class ShownMesh:
     first_show_ms: float = 0.0
     """GUI-thread time to build every item when the mesh first appears (not per tick)."""
     ingest_off_gui: bool = True
-    """Ingest on a worker thread, as the app's client does; False: on the GUI thread."""
+    """Ingest and compute the view on a worker thread, as the app's client does; False: both
+    on the GUI thread."""
+    post: ViewPost = field(init=False)
+    _client_thread: ThreadPoolExecutor = field(init=False)
+    _delivered: list[float] = field(init=False, default_factory=list)
+    """perf_counter() when the posted view reached the GUI thread and when it was applied."""
 
     def __post_init__(self) -> None:
         app = qt_app()
@@ -156,6 +167,9 @@ class ShownMesh:
         self.canvas.layout_applied.connect(gc.freeze)
         self.paints = PaintCounter(self.canvas.viewport())
         self.gc_pauses = GcPauses()
+        self.post = ViewPost()
+        self.post.delivered.connect(self._apply_posted)
+        self._client_thread = ThreadPoolExecutor(1, thread_name_prefix="bench-client")
         app.processEvents()
 
     def show(self) -> None:
@@ -182,27 +196,41 @@ class ShownMesh:
         self.untimed_paints += self.paints.count - painted_before
         painted_before = self.paints.count
         gc_before = self.gc_pauses.total_ms
-        worker_s = worker_cpu_s = 0.0
+        worker_s = worker_cpu_s = view_s = view_cpu_s = 0.0
+        ingest_s = ingest_cpu_s = 0.0
+        changed_count = 0
         if self.ingest_off_gui:
             # The GUI thread waits untimed; the GIL is not shared with its timed parts here,
             # as in the app most snapshots arrive while the GUI thread is idle.
-            worker_s, worker_cpu_s = self._ingest_on_worker(self._next_second())
-            ingest_s = ingest_cpu_s = 0.0
+            worker_s, worker_cpu_s, view_s, view_cpu_s, changed_count = self._work_on_worker(
+                self._next_second()
+            )
         else:
             ingest_s, ingest_cpu_s = self._ingest(self._next_second())
         self.gc_pauses.counting = True
+        self._delivered = []
         cpu_started = time.thread_time()
         started = time.perf_counter()
-        changed = self.model.changed_edges()
-        view = self.model.view()
-        viewed = time.perf_counter()
-        self.canvas.apply_view(view, changed)
-        applied = time.perf_counter()
+        if self.ingest_off_gui:
+            for _ in range(EVENT_SPINS):  # the queued signal, then (usually) the paint
+                app.processEvents()
+                if self._delivered:
+                    break
+            if not self._delivered:
+                raise SystemExit("bench_gui: the posted view never arrived")
+            viewed, applied = self._delivered
+        else:
+            changed = self.model.changed_edges()
+            view = self.model.view()
+            changed_count = len(changed)
+            viewed = time.perf_counter()
+            self.canvas.apply_view(view, changed)
+            applied = time.perf_counter()
         for _ in range(EVENT_SPINS):
-            app.processEvents()
             if self.paints.count > painted_before:
                 break
-        else:
+            app.processEvents()
+        if self.paints.count == painted_before:
             self.canvas.viewport().repaint()
         painted = time.perf_counter()
         cpu = ingest_cpu_s + time.thread_time() - cpu_started
@@ -213,14 +241,22 @@ class ShownMesh:
             apply=(applied - viewed) * 1000,
             paint=(painted - applied) * 1000,
             paints=self.paints.count - painted_before,
-            changed=len(changed),
+            changed=changed_count,
             gc=self.gc_pauses.total_ms - gc_before,
             cpu=cpu * 1000,
             worker_ingest=worker_s * 1000,
             worker_ingest_cpu=worker_cpu_s * 1000,
+            worker_view=view_s * 1000,
+            worker_view_cpu=view_cpu_s * 1000,
         )
 
+    def _apply_posted(self, _model: Any, view: Any, changed: Any) -> None:
+        received = time.perf_counter()
+        self.canvas.apply_view(view, changed)
+        self._delivered = [received, time.perf_counter()]
+
     def close(self) -> None:
+        self._client_thread.shutdown()
         gc.unfreeze()  # as a new mesh does in the app: this one's objects may go now
         self.gc_pauses.close()
         self.canvas.layout_runner.wait(5000)
@@ -250,17 +286,30 @@ class ShownMesh:
             pauses.counting = False
         return spent, cpu
 
-    def _ingest_on_worker(self, snapshots: Iterator[tuple[str, Any]]) -> tuple[float, float]:
-        """`_ingest` on a thread of its own; its GC pauses are the worker's, not the GUI's."""
-        result: list[tuple[float, float]] = []
-        worker = threading.Thread(
-            target=lambda: result.append(self._ingest(snapshots, count_gc=False)),
-            name="bench-ingest",
-        )
-        worker.start()
-        worker.join(LAYOUT_TIMEOUT_S)
-        if not result:
-            raise SystemExit("bench_gui: the worker's ingest did not finish")
+    def _work_on_worker(
+        self, snapshots: Iterator[tuple[str, Any]]
+    ) -> tuple[float, float, float, float, int]:
+        """`_ingest`, then the view, on one thread of its own for the whole run, as the client's
+        loop does (one thread: its memory is one allocator arena, as in the app); its GC pauses
+        are the worker's, not the GUI's. Wall and CPU seconds of each, and how many edges
+        changed; the view is posted to the GUI thread."""
+        result: list[tuple[float, float, float, float, int]] = []
+
+        def work() -> None:
+            ingest_s, ingest_cpu_s = self._ingest(snapshots, count_gc=False)
+            started, cpu_started = time.perf_counter(), time.thread_time()
+            changed = self.model.changed_edges()
+            view = self.model.view()
+            view_s = time.perf_counter() - started
+            view_cpu_s = time.thread_time() - cpu_started
+            self.post.post(self.model, view, changed)
+            result.append((ingest_s, ingest_cpu_s, view_s, view_cpu_s, len(changed)))
+
+        done = self._client_thread.submit(work)
+        try:
+            done.result(LAYOUT_TIMEOUT_S)
+        except TimeoutError:
+            raise SystemExit("bench_gui: the worker's ingest did not finish") from None
         return result[0]
 
 

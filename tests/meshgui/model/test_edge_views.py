@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from meshgui.model import EdgeKey, MeshModel
-from meshgui.model.edge_views import _slot_setters, edge_healths
+from meshgui.model.edge_view_map import _slot_setters
+from meshgui.model.edge_views import edge_healths
 from meshgui.model.health import DEGRADED_ERROR_PCT, FAILING_ERROR_PCT, edge_health
 from meshgui.model.types import EdgeStats, EdgeView
 from tests.meshgui.model.snapshots import FakeClock, ok_edge, snapshot, workload
@@ -58,3 +59,32 @@ def test_an_edge_view_built_slot_by_slot_is_the_one_its_constructors_make() -> N
 def test_a_field_added_to_a_view_class_is_not_silently_left_unset() -> None:
     with pytest.raises(TypeError, match="EdgeStats has 8 fields, expected 9"):
         _slot_setters(EdgeStats, 9)
+
+
+def test_changed_edges_say_which_ones_look_different() -> None:
+    clock = FakeClock()
+    model = MeshModel(clock=clock)
+    calls = 0
+    for i, step in enumerate((1000, 1000, 1000, 1001, 5000)):
+        calls += step
+        clock.now = 1000.0 + i
+        model.ingest("web", snapshot(clock.now, http=[ok_edge("source", WEB, CART, calls)]))
+        if i == 2:
+            first = model.changed_edges()
+            assert first == {WEB_CART} and first.restyled == first.relabelled == {WEB_CART}
+            before = model.view()
+        if i == 3:  # 1,000.3 req/s over the window: the same width as 1,000
+            changed = model.changed_edges()
+            assert changed == {WEB_CART} and not changed.restyled
+            # p99 is 9.95 ms, on the rounding boundary of "9.9"/"10.0": such an edge always
+            # counts as relabelled (a spare repaint up close, never a missed one).
+            assert model.view().edges[WEB_CART].stats.p99_ms == 9.95
+            assert changed.relabelled == {WEB_CART}
+    changed = model.changed_edges()  # a jump: another width, another label
+    assert changed.restyled == changed.relabelled == {WEB_CART}
+    after = model.view()
+    # Each mapping keeps its own refresh's numbers; a view read twice is the same object.
+    assert before.edges[WEB_CART].stats.rps == 1000.0
+    assert after.edges[WEB_CART].stats.rps > 1000.0
+    assert after.edges[WEB_CART] is after.edges[WEB_CART]
+    assert list(after.edges) == [WEB_CART] and after.edges.get(EdgeKey("x", "y", "http")) is None

@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtWidgets import QGraphicsItem
 
 from meshgui.model.types import EdgeKey, NodeHealth
-from meshgui.views import edge_item as edge_item_module
 from meshgui.views.edge_item import EdgeItem
+from meshgui.views.edge_pen_span import rps_span
 from meshgui.views.overview_layer import OVERVIEW_MAX_SCALE
 from meshgui.views.styles import WIDTH_STEPS_PER_UNIT, edge_width
 from meshgui.views.topology_canvas import TopologyCanvas
@@ -29,7 +29,7 @@ def test_a_width_steps_rate_span_holds_exactly_the_rates_of_that_step() -> None:
     rng = random.Random(4)
     rates = [0.0, -1.0, 1e9] + [10 ** rng.uniform(-4, 7) for _ in range(3000)]
     for rps in rates:
-        low, high = edge_item_module._rps_span(step(rps), rps)
+        low, high = rps_span(step(rps), rps)
         assert low <= rps <= high
         for end in (low, high):
             if math.isfinite(end):
@@ -64,7 +64,7 @@ def test_a_rate_within_the_width_step_needs_no_pen_lookup(shown_canvas: Topology
     item = shown_canvas.edge_item(WEB_CART)
     assert item is not None
     style, pen = counted(item), item.pen
-    low, high = edge_item_module._rps_span(step(120.3), 120.3)
+    low, high = rps_span(step(120.3), 120.3)
     for rps in (120.0, 121.7, low, high):
         item.set_edge(edge(WEB_CART, stats(rps)))
     assert style.lookups == 0 and item.pen is pen
