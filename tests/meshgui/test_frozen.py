@@ -77,4 +77,4 @@ def test_the_sidecar_runs_through_the_app_command() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"mesh-proxy {__version__}"
+    assert result.stdout.strip() == f"mesh-proxy {__version__} (python build)"
