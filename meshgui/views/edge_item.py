@@ -20,6 +20,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from meshgui.model.edge_looks import MAX_EDGE_WIDTH
 from meshgui.views.edge_geometry import arrow_head, border_point, head_distance
 from meshgui.views.edge_label import (
     LABEL_HEIGHT,
@@ -31,7 +32,7 @@ from meshgui.views.edge_label import (
 from meshgui.views.edge_pen_span import rps_span
 from meshgui.views.node_item import NODE_HEIGHT, NodeItem
 from meshgui.views.overview_layer import OverviewLayer
-from meshgui.views.styles import MAX_EDGE_WIDTH, CanvasStyle, health_name
+from meshgui.views.styles import CanvasStyle, health_name
 from meshgui.views.tooltips import edge_tooltip
 
 LABEL_MIN_LOD = 0.5

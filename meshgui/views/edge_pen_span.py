@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 
-from meshgui.views.styles import WIDTH_STEPS_PER_UNIT, edge_width
+from meshgui.model.edge_looks import WIDTH_STEPS_PER_UNIT
+from meshgui.views.styles import edge_width
 
 _BISECTIONS = 200
 """Enough to reach one float's spacing from 1e15 down to 0."""

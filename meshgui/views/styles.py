@@ -11,6 +11,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QPen
 
+from meshgui.model.edge_looks import (
+    MAX_EDGE_WIDTH,
+    MIN_EDGE_WIDTH,
+    WIDTH_PER_DECADE,
+    WIDTH_STEPS_PER_UNIT,
+)
+
 HEALTH_COLOURS = {
     "HEALTHY": QColor("#2e9d5b"),
     "DEGRADED": QColor("#e09a00"),
@@ -22,11 +29,9 @@ HEALTH_COLOURS = {
 UNKNOWN_COLOUR = QColor("#8a96a3")
 NODE_TINT = 0.22
 """How much of the health colour goes into a node's fill over the palette's base colour."""
-MIN_EDGE_WIDTH = 1.2
-WIDTH_STEPS_PER_UNIT = 2
-"""Edge widths are rounded to half units, so a few dozen shared pens serve every edge."""
+# Edge widths are rounded to half units (WIDTH_STEPS_PER_UNIT), so a few dozen shared pens serve
+# every edge; the model tells which edges change width step, so the widths are defined there.
 PenKey = tuple[Any, int, bool]
-MAX_EDGE_WIDTH = 9.0
 
 
 def health_name(health: Any) -> str:
@@ -57,7 +62,7 @@ def is_dark(palette: QPalette) -> bool:
 
 def edge_width(rps: float) -> float:
     """Logarithmic: 1 req/s and 10,000 req/s must both stay readable."""
-    return min(MAX_EDGE_WIDTH, MIN_EDGE_WIDTH + 1.6 * math.log10(1.0 + max(rps, 0.0)))
+    return min(MAX_EDGE_WIDTH, MIN_EDGE_WIDTH + WIDTH_PER_DECADE * math.log10(1.0 + max(rps, 0.0)))
 
 
 def format_rate(value: float) -> str:
