@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 SYSDEPS_STAMP := $(VENV)/.system-deps-ok
 
-.PHONY: all demo test lint typecheck importlint pytest test-native native bench bench-dataplane bench-control sysdeps clean
+.PHONY: all demo test lint typecheck importlint pytest test-native native bench bench-dataplane bench-instructions bench-control sysdeps clean
 
 all: test
 
@@ -71,6 +71,12 @@ bench: $(STAMP) $(SYSDEPS_STAMP) $(NATIVE_STAMP)
 bench-dataplane: $(STAMP) $(NATIVE_STAMP)
 	scripts/ensure-system-deps.sh --bench
 	$(BIN)/python tests/perf/bench_dataplane.py --native $(NATIVE)
+
+# User-space instructions per request of the sidecar's Python and native builds (callgrind): the
+# figure that does not move with the machine's noise.
+bench-instructions: $(STAMP) $(NATIVE_STAMP)
+	scripts/ensure-system-deps.sh --bench
+	$(BIN)/python tests/perf/bench_instructions.py --native $(NATIVE)
 
 bench-control: $(STAMP)
 	$(BIN)/python tests/perf/bench_control.py

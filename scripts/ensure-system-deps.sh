@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the Debian packages Qt needs at run time; with --bench, the reference servers the
-# benchmarks compare against; with --installer, what the installer build needs (binutils for
+# benchmarks compare against (and valgrind, which counts the sidecar's instructions); with --installer, what the installer build needs (binutils for
 # PyInstaller's objdump and the bundle pruning's strip/readelf, and the two X libraries Qt's xcb
 # plugin loads that PySide6 does not ship, so PyInstaller bundles them); with --installer-test,
 # Xvfb and desktop-file-validate for the smoke test. Installs what is missing when run as root;
@@ -9,7 +9,7 @@ set -euo pipefail
 
 packages=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core)
 case "${1:-}" in
-  --bench) packages=(haproxy nginx-light wrk) ;;
+  --bench) packages=(haproxy nginx-light wrk valgrind) ;;
   --installer) packages=(binutils libxcb-icccm4 libxcb-keysyms1) ;;
   --installer-test) packages=(xvfb desktop-file-utils) ;;
 esac
