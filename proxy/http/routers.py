@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from random import getrandbits
 from typing import TYPE_CHECKING
 
 from proxy.http.downstream import DownstreamConnection
@@ -73,7 +72,7 @@ class OutboundRouter:
     ) -> Exchange:
         special = down.special
         if special is None:  # the common case: the client sent none of the mesh's headers
-            request_id = b"%032x" % getrandbits(128)  # as new_request_id(), without the call
+            request_id = new_request_id()
             forwarded = down.peer_ip
         else:
             request_id = special.get(b"x-request-id") or new_request_id()

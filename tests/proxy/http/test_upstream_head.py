@@ -32,3 +32,14 @@ def test_every_hop_by_hop_name_is_found_in_any_case() -> None:
             assert has_hop_by_hop(PLAIN.replace(b"Server", spelling)), spelling
     assert not has_hop_by_hop(PLAIN.replace(b"Server", b"Tex"))
     assert not has_hop_by_hop(PLAIN.replace(b"Server", b"X-Upgrade"))
+
+
+def test_a_second_connection_header_that_is_not_keep_alive_counts() -> None:
+    both = PLAIN.replace(b"Server: x", b"Connection: keep-alive\r\nConnection: close")
+    assert has_hop_by_hop(both)
+    assert not has_hop_by_hop(PLAIN.replace(b"Server: x", b"Connection:\tkeep-alive"))
+    assert has_hop_by_hop(PLAIN.replace(b"Server: x", b"Connection: keep-alive, Upgrade"))
+
+
+def test_a_head_still_arriving_is_searched_as_far_as_it_goes() -> None:
+    assert has_hop_by_hop(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Le")
