@@ -37,6 +37,7 @@ from _wrk import saturate
 
 PROXY_CORE = 0
 CLIENT_CORE = 1
+DEFAULT_NATIVE = Path(__file__).resolve().parents[2] / "build" / "native"
 TOOLS = {"wrk": "wrk", "haproxy": "haproxy", "nginx": "nginx-light", "taskset": "util-linux"}
 
 
@@ -52,11 +53,15 @@ def parse_args() -> argparse.Namespace:
         "--native",
         type=Path,
         metavar="DIR",
-        help="the sidecar's native build (make native: build/native); measured as the sidecar, "
-        "the Python build beside it. Without it only the Python build runs",
+        help="the sidecar's native build (make native), measured as the sidecar with the Python "
+        "build beside it; default: build/native when it exists, else only the Python build runs",
     )
     args = parser.parse_args()
-    if args.native is not None and not (args.native / "proxy").is_dir():
+    if args.native is None and (DEFAULT_NATIVE / "proxy").is_dir():
+        args.native = DEFAULT_NATIVE
+    elif args.native is None:
+        log(f"no native build in {DEFAULT_NATIVE} (make native): measuring the Python build only")
+    elif not (args.native / "proxy").is_dir():
         parser.error(f"--native {args.native}: no build there (make native)")
     return args
 
