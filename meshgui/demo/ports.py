@@ -5,14 +5,17 @@ A port the kernel hands out for `bind(("127.0.0.1", 0))` comes from the ephemera
 range every outgoing connection takes its local port from: between choosing such a port and the
 server binding it, any client connecting anywhere may take it, and the server then fails to start
 ("address already in use"). Ports are therefore chosen below that range, where only an explicit
-bind can take them, at random so that concurrent runs rarely try the same one; each is checked by
-binding it, and all are held until every one is chosen so none repeats.
+bind can take them. A process hands them out in turn from a random starting point, so it never
+gives the same port twice before it has gone round the whole range (a port chosen a moment ago
+may not be bound yet), and concurrent processes start far apart. Each port is checked by binding
+it, and all of one call's are held until every one is chosen.
 """
 
 from __future__ import annotations
 
 import random
 import socket
+import threading
 from pathlib import Path
 
 LOOPBACK = "127.0.0.1"
@@ -29,24 +32,34 @@ def _ephemeral_start() -> int:
         return LINUX_EPHEMERAL_START
 
 
+_lock = threading.Lock()
+_next: int | None = None
+"""The next port this process offers (below the ephemeral range); random at first."""
+
+
 def free_ports(count: int, host: str = LOOPBACK) -> list[int]:
     """`count` distinct ports that are free on `host` now and outside the ephemeral range (or
     from the kernel when that range leaves too little room below it)."""
+    global _next
     top = _ephemeral_start()
-    candidates = list(range(LOWEST, top)) if top - LOWEST >= 4 * count else []
-    random.shuffle(candidates)
+    span = top - LOWEST
     socks: list[socket.socket] = []
     try:
-        for port in candidates:
-            if len(socks) == count:
-                break
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            try:
-                sock.bind((host, port))
-            except OSError:
-                sock.close()
-                continue
-            socks.append(sock)
+        with _lock:
+            if span >= 4 * count:
+                if _next is None or not LOWEST <= _next < top:
+                    _next = random.randrange(LOWEST, top)
+                for _ in range(span):
+                    if len(socks) == count:
+                        break
+                    port, _next = _next, LOWEST + (_next + 1 - LOWEST) % span
+                    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                    try:
+                        sock.bind((host, port))
+                    except OSError:
+                        sock.close()
+                        continue
+                    socks.append(sock)
         while len(socks) < count:  # no room below the range: the kernel's choice
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.bind((host, 0))

@@ -46,3 +46,10 @@ def test_without_room_below_the_range_the_kernel_chooses(
     chosen = free_ports(5)
     assert len(set(chosen)) == 5
     assert all(port >= real_start for port in chosen)  # the kernel's own choice
+
+
+def test_a_process_never_offers_a_port_twice_before_going_round_the_range() -> None:
+    """A port offered a moment ago may not be bound yet: offering it again would let two
+    servers race for it (random choices repeated within a few hundred here)."""
+    offered = [port for _ in range(60) for port in free_ports(6)]
+    assert len(set(offered)) == len(offered)
