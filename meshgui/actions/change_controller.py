@@ -244,13 +244,21 @@ class ChangeController(QObject):
         self, request: ChangeRequest, base: MeshConfig, configs: Mapping[str, SidecarConfig]
     ) -> None:
         lagging = sorted(sid for sid, v in request.versions.items() if v < base.version)
-        oldest = min(lagging, key=lambda sid: request.versions[sid], default=None)
-        older = configs[oldest].mesh if oldest is not None else None
-        if oldest is None or older is None:
+        if not lagging:
             self.message.emit(f"Every sidecar runs version {base.version}: nothing to do.")
             self.cancel()
             return
+        # The preview shows what changes for the oldest one whose config could be read; one
+        # whose config could not be read is brought up to date all the same, and named.
+        readable = [sid for sid in lagging if configs[sid].mesh is not None]
+        oldest = min(readable, key=lambda sid: request.versions[sid], default=None)
+        older = configs[oldest].mesh if oldest is not None else None
         summary = f"Bring {', '.join(lagging)} up to version {base.version}"
+        unreadable = [sid for sid in lagging if sid not in readable]
+        if unreadable:
+            summary += f" ({', '.join(unreadable)}: running config unreadable, not shown)"
+        if older is None:
+            older = base
         request.only = lagging
         request.builder = lambda _fresh: MeshChange(summary, older, base)
         self._build_and_preview(request, base)

@@ -13,6 +13,7 @@ from meshgui.actions.change_controller import ChangeController
 from meshgui.actions.change_requests import drain_request
 from meshgui.actions.change_types import ChangeRequest
 from meshgui.actions.undo_history import UndoHistory
+from meshgui.client.config_ops import SidecarConfig
 from meshgui.model.change_journal import ChangeJournal
 from meshgui.views.apply_progress import ApplyProgressPanel
 from proxy.config import MeshConfig
@@ -270,3 +271,18 @@ def test_a_journal_that_cannot_be_written_does_not_block_the_next_change(
     pipeline.approve()
     pipeline.channel.answer_apply({sid: "applied" for sid in SIDECARS})
     assert not pipeline.controller.busy and pipeline.history.can_undo
+
+
+def test_a_lagging_sidecar_whose_config_cannot_be_read_is_still_brought_up_to_date(
+    pipeline: Pipeline,
+) -> None:
+    base = demo_mesh()
+    assert pipeline.controller.bring_up_to_date()
+    configs = {sid: SidecarConfig(sid, base.version, base, None) for sid in SIDECARS}
+    configs["web-1"] = SidecarConfig("web-1", base.version - 1, None, "unreadable config")
+    pipeline.channel.fetched.emit(pipeline.channel.fetches[-1], configs)
+    pipeline.approve()
+    (_, change, expected, only) = pipeline.channel.applies[-1]
+    assert only == ["web-1"] and expected == {"web-1": base.version - 1}
+    assert change.after.version == base.version
+    assert "web-1: running config unreadable" in change.summary
