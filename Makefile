@@ -48,6 +48,9 @@ test: lint typecheck importlint pytest test-native
 NATIVE := build/native
 NATIVE_STAMP := $(NATIVE)/.built
 $(NATIVE_STAMP): $(STAMP) setup.py $(shell find proxy -name '*.py')
+	@command -v cc >/dev/null 2>&1 || { echo "the sidecar's native build needs a C compiler:" \
+		"sudo apt-get install gcc (and the Python headers, python3-dev, for a system Python)" >&2; \
+		exit 1; }
 	rm -rf $(NATIVE) build/native-wheel
 	MESH_PROXY_NATIVE=1 $(BIN)/python -m pip wheel --quiet --disable-pip-version-check \
 		--no-deps --no-build-isolation -w build/native-wheel .
