@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -33,11 +31,9 @@ async def test_sidecars_run_the_build_the_run_asked_for(processes: ProcessPool) 
     assert f"ready ({expected_build()} build)" in log, log
 
 
-def test_version_names_the_build(tmp_path: Path) -> None:
-    args, env = sidecar_command(tmp_path / "unused.yaml")
-    version_args = [*args[: args.index("--config")], "--version"]
-    done = subprocess.run(version_args, env=env, capture_output=True, text=True, timeout=30)
+def test_version_names_the_build() -> None:
+    args, env = sidecar_command("--version")
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("mesh-proxy "), done.stdout
     assert done.stdout.rstrip().endswith(f"({expected_build()} build)"), done.stdout
-    assert sys.executable in args

@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
+from meshgui.demo.ports import free_port
 from tests.harness.load import drive
-from tests.harness.ports import free_port
 from tests.harness.processes import ProcessPool
 from tests.harness.topology import start_mesh
 

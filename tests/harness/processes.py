@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from tests.harness.ports import free_ports
+from meshgui.demo.ports import free_ports
 
 READY_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
@@ -29,14 +29,14 @@ SIDECAR_BUILD_ENV = "MESH_TEST_SIDECAR_BUILD"
 """Set to a build directory (`make native` -> build/native) to run every sidecar from it."""
 
 
-def sidecar_command(config_path: Path) -> tuple[list[str], dict[str, str] | None]:
-    """How to start `mesh-proxy --config config_path`: from this source tree, or from the build
-    that MESH_TEST_SIDECAR_BUILD names (-P: the current directory must not shadow it)."""
+def sidecar_command(*arguments: str) -> tuple[list[str], dict[str, str] | None]:
+    """How to run `mesh-proxy *arguments`, and its environment: from this source tree, or from
+    the build that MESH_TEST_SIDECAR_BUILD names (-P: the current directory must not shadow it)."""
     build = os.environ.get(SIDECAR_BUILD_ENV)
     if not build:
-        return [sys.executable, "-m", "proxy", "--config", str(config_path)], None
+        return [sys.executable, "-m", "proxy", *arguments], None
     env = {**os.environ, "PYTHONPATH": str(Path(build).resolve())}
-    return [sys.executable, "-P", "-m", "proxy", "--config", str(config_path)], env
+    return [sys.executable, "-P", "-m", "proxy", *arguments], env
 
 
 class StartupError(RuntimeError):
@@ -193,7 +193,7 @@ class ProcessPool:
         config_path = self.workdir / f"sidecar-{name}.yaml"
         config_path.write_text(yaml.safe_dump({"sidecar": settings, "mesh": mesh}, sort_keys=False))
         log_path = self.workdir / f"sidecar-{name}.log"
-        args, env = sidecar_command(config_path)
+        args, env = sidecar_command("--config", str(config_path))
         proc = _spawn(args, log_path, env)
         running = RunningSidecar(name, proc, log_path, ports=ports, config_path=config_path)
         self.started.append(running)
@@ -206,7 +206,7 @@ class ProcessPool:
         same ports, as a restarted sidecar would come back."""
         old.stop()
         log_path = self.workdir / f"sidecar-{old.name}-restarted-{len(self.started)}.log"
-        args, env = sidecar_command(old.config_path)
+        args, env = sidecar_command("--config", str(old.config_path))
         proc = _spawn(args, log_path, env)
         running = RunningSidecar(
             old.name, proc, log_path, ports=old.ports, config_path=old.config_path

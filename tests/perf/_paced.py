@@ -25,6 +25,13 @@ class PacedResult:
     """Requests sent a whole connection period after their slot: the connection was still busy
     with an earlier answer (or the client was starved), so the rate was not kept."""
 
+    def add(self, other: PacedResult) -> None:
+        """Take `other`'s requests in as well (one run made of several slices)."""
+        self.latencies_ms += other.latencies_ms
+        self.non_2xx += other.non_2xx
+        self.errors += other.errors
+        self.late_sends += other.late_sends
+
     def percentile(self, q: float) -> float:
         """Nearest-rank percentile of the latencies, in ms."""
         if not self.latencies_ms:
@@ -140,13 +147,6 @@ async def run_paced(
     return result
 
 
-def paced(port: int, *, rate: float, seconds: float, connections: int, host: str) -> PacedResult:
-    """`run_paced` on a fresh event loop, after a short unmeasured warm-up on the same target."""
-    asyncio.run(run_paced(port, rate=rate, seconds=0.5, connections=connections, host=host))
-    coro = run_paced(port, rate=rate, seconds=seconds, connections=connections, host=host)
-    return asyncio.run(coro)
-
-
 def paced_side_by_side(
     ports: dict[str, int],
     *,
@@ -167,10 +167,5 @@ def paced_side_by_side(
             coro = run_paced(
                 port, rate=rate, seconds=seconds / slices, connections=connections, host=host
             )
-            part = asyncio.run(coro)
-            into = merged[name]
-            into.latencies_ms += part.latencies_ms
-            into.non_2xx += part.non_2xx
-            into.errors += part.errors
-            into.late_sends += part.late_sends
+            merged[name].add(asyncio.run(coro))
     return merged

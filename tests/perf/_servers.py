@@ -117,26 +117,27 @@ def start_haproxy(group: ProcessGroup, upstream: int, *, core: int) -> tuple[Ser
 
 
 @dataclass
+class SidecarConfig:
+    """A sidecar's config file, written, and the ports it names."""
+
+    path: Path
+    outbound: int
+    inbound: int
+    metrics: int
+
+
+@dataclass
 class Sidecar:
     server: ServerProcess
     outbound: int
     inbound: int
 
 
-def start_sidecar(
-    group: ProcessGroup,
-    *,
-    name: str,
-    service: str,
-    endpoint_port: int,
-    app_port: int | None,
-    core: int,
-    build: Path | None = None,
-) -> Sidecar:
-    """A sidecar whose mesh maps SERVICE to one endpoint on `endpoint_port` (nginx itself, or
-    another sidecar's inbound listener) and whose inbound listener hands requests to `app_port`.
-    `build`: a native build directory (`make native`) to run instead of the installed Python
-    one; the sidecar says which it runs, and a build that is not what was asked fails the run."""
+def write_sidecar_config(
+    workdir: Path, *, name: str, service: str, endpoint_port: int, app_port: int | None
+) -> SidecarConfig:
+    """A config whose mesh maps SERVICE to one endpoint on `endpoint_port` (nginx itself, or
+    another sidecar's inbound listener) and whose inbound listener hands requests to `app_port`."""
     outbound, inbound, admin, metrics = free_ports(4)
     settings: dict[str, Any] = {
         "service": service,
@@ -155,12 +156,40 @@ def start_sidecar(
         own = {"name": f"{name}-1", "address": f"127.0.0.1:{inbound}"}
         services[service] = {"endpoints": [own]}
     doc = {"sidecar": settings, "mesh": {"version": 1, "services": services}}
-    config = group.workdir / f"{name}.yaml"
-    config.write_text(yaml.safe_dump(doc, sort_keys=False))
-    env = None if build is None else {**os.environ, "PYTHONPATH": str(build.resolve())}
-    server = group.start(name, [str(MESH_PROXY), "--config", str(config)], core=core, env=env)
-    wait_http_ok(f"http://127.0.0.1:{metrics}/ready", server)
+    path = workdir / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return SidecarConfig(path, outbound, inbound, metrics)
+
+
+def build_env(build: Path | None) -> dict[str, str] | None:
+    """The environment that runs `mesh-proxy` from a native build directory (None: installed)."""
+    return None if build is None else {**os.environ, "PYTHONPATH": str(build.resolve())}
+
+
+def check_build(name: str, log: str, build: Path | None) -> None:
+    """A sidecar says which build it runs when ready; one that is not what was asked fails."""
     expected = "python" if build is None else "native"
-    if f"ready ({expected} build)" not in server.log_tail():
-        raise BenchError(f"{name} is not the {expected} build:\n{server.log_tail()}")
-    return Sidecar(server, outbound, inbound)
+    if f"ready ({expected} build)" not in log:
+        raise BenchError(f"{name} is not the {expected} build:\n{log}")
+
+
+def start_sidecar(
+    group: ProcessGroup,
+    *,
+    name: str,
+    service: str,
+    endpoint_port: int,
+    app_port: int | None,
+    core: int,
+    build: Path | None = None,
+) -> Sidecar:
+    """A sidecar from `write_sidecar_config`, ready. `build`: a native build directory (`make
+    native`) to run instead of the installed Python one."""
+    config = write_sidecar_config(
+        group.workdir, name=name, service=service, endpoint_port=endpoint_port, app_port=app_port
+    )
+    command = [str(MESH_PROXY), "--config", str(config.path)]
+    server = group.start(name, command, core=core, env=build_env(build))
+    wait_http_ok(f"http://127.0.0.1:{config.metrics}/ready", server)
+    check_build(name, server.log_tail(), build)
+    return Sidecar(server, config.outbound, config.inbound)

@@ -24,12 +24,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-import yaml
-from _procs import BenchError, ProcessGroup
-from _servers import MESH_PROXY, SERVICE, start_nginx, start_sidecar
+from _procs import BenchError, ProcessGroup, wait_http_ok
+from _servers import (
+    MESH_PROXY,
+    SERVICE,
+    build_env,
+    check_build,
+    start_nginx,
+    write_sidecar_config,
+)
 
 WARM_UP = 300
 REQUESTS = 2000
@@ -60,19 +65,6 @@ def send(port: int, count: int) -> None:
         conn.close()
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(f"the sidecar under callgrind exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise BenchError(f"the sidecar under callgrind was not ready within {READY_TIMEOUT_S:g} s")
-
-
 def dump(pid: int, out: Path) -> int:
     """Dump callgrind's counters (which zeroes them) and return the instructions of that dump."""
     before = set(out.parent.glob(f"{out.name}.*"))
@@ -93,39 +85,23 @@ def dump(pid: int, out: Path) -> int:
 
 def instructions_per_request(group: ProcessGroup, nginx_port: int, build: Path | None) -> float:
     name = "native" if build is not None else "python"
-    # Written (and checked to start as the right build) as the other benchmarks start it.
-    sidecar = start_sidecar(
-        group,
-        name=name,
-        service="client",
-        endpoint_port=nginx_port,
-        app_port=None,
-        core=0,
-        build=build,
+    config = write_sidecar_config(
+        group.workdir, name=name, service="client", endpoint_port=nginx_port, app_port=None
     )
-    sidecar.server.stop()
-    config = group.workdir / f"{name}.yaml"
-    settings = yaml.safe_load(config.read_text())["sidecar"]
-    env = {**os.environ, "PYTHONPATH": str(build.resolve())} if build is not None else None
     out = group.workdir / f"callgrind-{name}"
-    command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}.%p"]
-    proc = subprocess.Popen(
-        [*command, str(MESH_PROXY), "--config", str(config)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    callgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}.%p"]
+    command = [*callgrind, str(MESH_PROXY), "--config", str(config.path)]
+    server = group.start(name, command, core=0, env=build_env(build))
     try:
-        wait_ready(f"http://{settings['metrics']}/ready", proc)
-        port = int(settings["outbound"].rsplit(":", 1)[1])
-        send(port, WARM_UP)
-        dump(proc.pid, out)
-        send(port, REQUESTS)
-        return dump(proc.pid, out) / REQUESTS
+        ready = f"http://127.0.0.1:{config.metrics}/ready"
+        wait_http_ok(ready, server, timeout=READY_TIMEOUT_S)
+        check_build(name, server.log_tail(), build)
+        send(config.outbound, WARM_UP)
+        dump(server.pid, out)
+        send(config.outbound, REQUESTS)
+        return dump(server.pid, out) / REQUESTS
     finally:
-        proc.kill()
-        proc.wait(30)
+        server.stop()
 
 
 def main() -> int:

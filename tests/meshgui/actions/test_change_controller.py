@@ -52,6 +52,17 @@ class Pipeline:
     def drain(self, instance: str = "inventory-1") -> None:
         assert self.controller.begin(drain_request("inventory", instance, True, lambda: None))
 
+    def drain_approved(self, mesh: MeshConfig, **versions: int) -> None:
+        """Drain inventory-1 on `mesh` (sidecar versions as `fetched` takes them), previewed and
+        approved: the change is on its way to the sidecars."""
+        self.drain()
+        self.fetched(mesh, **versions)
+        self.approve()
+
+
+PARTLY = {"cart-1": "applied", "inventory-1": "applied", "web-1": "denied"}
+"""Answers to a change that reached two of the three sidecars."""
+
 
 @pytest.fixture
 def pipeline(qtbot: QtBot, tmp_path: Path) -> Pipeline:
@@ -100,9 +111,7 @@ def test_a_stale_sidecar_is_reported_and_reload_rebuilds_on_the_newer_config(
     pipeline: Pipeline,
 ) -> None:
     base = demo_mesh()
-    pipeline.drain()
-    pipeline.fetched(base)
-    pipeline.approve()
+    pipeline.drain_approved(base)
     pipeline.channel.answer_apply({sid: "stale" for sid in SIDECARS}, version=base.version + 5)
     assert pipeline.journal.entries()[-1].outcome == "failed"
     assert not pipeline.history.can_undo  # nothing reached a sidecar
@@ -120,9 +129,7 @@ def test_a_stale_sidecar_is_reported_and_reload_rebuilds_on_the_newer_config(
 
 def test_retry_goes_only_to_the_sidecars_that_failed(pipeline: Pipeline) -> None:
     base = demo_mesh()
-    pipeline.drain()
-    pipeline.fetched(base, web_1=base.version - 1)
-    pipeline.approve()
+    pipeline.drain_approved(base, web_1=base.version - 1)
     pipeline.channel.answer_apply(
         {"cart-1": "applied", "inventory-1": "applied", "web-1": "unreachable"}
     )
@@ -136,12 +143,8 @@ def test_retry_goes_only_to_the_sidecars_that_failed(pipeline: Pipeline) -> None
 
 def test_roll_back_restores_the_sidecars_that_took_a_partial_change(pipeline: Pipeline) -> None:
     base = demo_mesh()
-    pipeline.drain()
-    pipeline.fetched(base)
-    pipeline.approve()
-    pipeline.channel.answer_apply(
-        {"cart-1": "applied", "inventory-1": "applied", "web-1": "denied"}
-    )
+    pipeline.drain_approved(base)
+    pipeline.channel.answer_apply(PARTLY)
     pipeline.panel.rollback_button.click()
     (_, change, expected, only) = pipeline.channel.applies[-1]
     assert only == ["cart-1", "inventory-1"]
@@ -153,9 +156,7 @@ def test_undo_applies_the_inverse_and_a_failed_undo_leaves_the_stack_where_the_m
     pipeline: Pipeline,
 ) -> None:
     base = demo_mesh()
-    pipeline.drain()
-    pipeline.fetched(base)
-    pipeline.approve()
+    pipeline.drain_approved(base)
     applied = pipeline.channel.applies[-1][1]
     pipeline.channel.answer_apply({sid: "applied" for sid in SIDECARS})
 
@@ -198,9 +199,7 @@ def test_bring_up_to_date_sends_the_newest_config_to_the_lagging_sidecars_only(
 
 def test_reload_rebuilds_the_intent_and_keeps_the_other_clients_change(pipeline: Pipeline) -> None:
     base = demo_mesh()
-    pipeline.drain()
-    pipeline.fetched(base)
-    pipeline.approve()
+    pipeline.drain_approved(base)
     pipeline.channel.answer_apply({sid: "stale" for sid in SIDECARS}, version=base.version + 1)
     pipeline.panel.reload_button.click()
     services = dict(base.services)
@@ -237,9 +236,7 @@ def test_a_failure_while_asking_leaves_the_controller_usable(pipeline: Pipeline)
 
 
 def test_answers_lost_to_a_reconnect_do_not_leave_it_busy(pipeline: Pipeline) -> None:
-    pipeline.drain()
-    pipeline.fetched(demo_mesh())
-    pipeline.approve()
+    pipeline.drain_approved(demo_mesh())
     assert pipeline.controller.busy
     pipeline.controller.forget_all()  # another mesh: this apply's answer will never come
     assert not pipeline.controller.busy
@@ -247,12 +244,8 @@ def test_answers_lost_to_a_reconnect_do_not_leave_it_busy(pipeline: Pipeline) ->
 
 def test_a_rolled_back_change_leaves_the_undo_stack(pipeline: Pipeline) -> None:
     base = demo_mesh()
-    pipeline.drain()
-    pipeline.fetched(base)
-    pipeline.approve()
-    pipeline.channel.answer_apply(
-        {"cart-1": "applied", "inventory-1": "applied", "web-1": "denied"}
-    )
+    pipeline.drain_approved(base)
+    pipeline.channel.answer_apply(PARTLY)
     assert pipeline.history.can_undo
     pipeline.panel.rollback_button.click()
     pipeline.channel.answer_apply({"cart-1": "applied", "inventory-1": "applied"})
@@ -266,9 +259,7 @@ def test_a_journal_that_cannot_be_written_does_not_block_the_next_change(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipeline.journal, "append", full_disk)
-    pipeline.drain()
-    pipeline.fetched(demo_mesh())
-    pipeline.approve()
+    pipeline.drain_approved(demo_mesh())
     pipeline.channel.answer_apply({sid: "applied" for sid in SIDECARS})
     assert not pipeline.controller.busy and pipeline.history.can_undo
 

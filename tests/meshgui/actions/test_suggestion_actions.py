@@ -9,22 +9,15 @@ from pytestqt.qtbot import QtBot
 
 from meshgui.actions.suggestion_actions import SuggestionActions
 from meshgui.model.suggestions import Suggestion
-from meshgui.views.main_window import MainWindow
-from tests.meshgui.views.fakes import ColumnLayout, retail_view
-from tests.meshgui.views.test_main_window import make_settings
+from tests.meshgui.views.fakes import retail_view
+from tests.meshgui.views.test_main_window import offline_window
 from tests.meshgui.views.test_suggestions_panel import BACKOFF, DRAIN
 
 
 def test_ready_suggestions_are_listed_badged_applied_and_dismissed(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    window = MainWindow(
-        make_settings(tmp_path / "s.ini"),
-        journal_path=tmp_path / "journal.jsonl",
-        layout_function=ColumnLayout(),
-    )
-    qtbot.addWidget(window)
-    window.show()
+    window = offline_window(qtbot, tmp_path)
     with qtbot.waitSignal(window.canvas.layout_applied, timeout=5000):
         window.canvas.apply_view(retail_view())
     applied: list[Suggestion] = []

@@ -22,11 +22,11 @@ from meshgui.client.config_ops import (
     lagging,
 )
 from meshgui.client.targets import SidecarTarget
+from meshgui.demo.ports import free_ports
 from meshgui.model.mesh_change import MeshChange
 from meshgui.model.mesh_edits import reroute
 from proxy.config import MeshConfig
 from tests.harness.admin import ADMIN_TOKEN, admin_client, admin_settings
-from tests.harness.ports import free_ports
 from tests.harness.processes import ProcessPool, RunningSidecar, SidecarPorts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]

@@ -10,7 +10,7 @@ import pytest
 
 from meshgui.demo.inventory_db import InventoryDatabase
 from meshgui.demo.kv_client import KvClient, KvUnavailableError
-from tests.harness.ports import free_port
+from meshgui.demo.ports import free_port
 
 
 async def no_wait(_: float) -> None:

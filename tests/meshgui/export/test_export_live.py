@@ -23,9 +23,9 @@ from meshgui.connection_file import (
     TokenRef,
     save_connection_file,
 )
+from meshgui.demo.ports import free_port
 from proxy.config import dump_mesh_yaml, parse_mesh_document
 from tests.harness.admin import admin_client, admin_settings
-from tests.harness.ports import free_port
 from tests.harness.processes import ProcessPool, RunningSidecar, SidecarPorts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]

@@ -11,22 +11,15 @@ from meshgui.actions.change_requests import drain_request
 from meshgui.model.incident_bundle import read_bundle
 from meshgui.model.incident_bundle_writer import gather_bundle, write_bundle
 from meshgui.views.bundle_view import leave_bundle, show_bundle
-from meshgui.views.main_window import MainWindow
-from tests.meshgui.views.fakes import ColumnLayout, retail_view
-from tests.meshgui.views.test_main_window import make_settings
+from tests.meshgui.views.fakes import retail_view
+from tests.meshgui.views.test_main_window import offline_window
 
 
 def test_a_bundle_is_shown_read_only(qtbot: QtBot, tmp_path: Path) -> None:
     view = retail_view()
     contents = gather_bundle(view, lambda key, seconds: None, profile="prod", mesh=None, journal=())
     write_bundle(tmp_path / "incident.zip", contents)
-    window = MainWindow(
-        make_settings(tmp_path / "s.ini"),
-        journal_path=tmp_path / "journal.jsonl",
-        layout_function=ColumnLayout(),
-    )
-    qtbot.addWidget(window)
-    window.show()
+    window = offline_window(qtbot, tmp_path)
     with qtbot.waitSignal(window.canvas.layout_applied, timeout=5000):
         show_bundle(window, read_bundle(tmp_path / "incident.zip"))
     assert sorted(window.canvas.service_names()) == sorted(view.nodes)

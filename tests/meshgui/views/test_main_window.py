@@ -27,6 +27,18 @@ def make_settings(path: Path) -> QSettings:
     return QSettings(str(path), QSettings.Format.IniFormat)
 
 
+def offline_window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    """A shown window connected to nothing, its settings and journal in `tmp_path`."""
+    window = MainWindow(
+        make_settings(tmp_path / "s.ini"),
+        journal_path=tmp_path / "journal.jsonl",
+        layout_function=ColumnLayout(),
+    )
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
 class Rig:
     """A window wired to a fake client and fake models (a new one per connect)."""
 

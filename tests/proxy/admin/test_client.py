@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from meshgui.demo.ports import free_port
 from proxy.admin.backoff import Backoff
 from proxy.admin.client import AdminClient
 from proxy.admin.errors import UnavailableError
 from proxy.admin.fanout import apply_to_many
-from tests.harness.ports import free_port
 from tests.proxy.admin.conftest import TOKEN, LiveAdmin, mesh_document
 
 pytestmark = pytest.mark.timeout(30)
