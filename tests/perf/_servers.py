@@ -106,12 +106,15 @@ def start_nginx(group: ProcessGroup, *, core: int) -> Nginx:
     return Nginx(server, port, status_port)
 
 
-def start_haproxy(group: ProcessGroup, upstream: int, *, core: int) -> tuple[ServerProcess, int]:
-    """HAProxy in the foreground (-db: one process, no daemon, no master) forwarding to nginx."""
+def start_haproxy(
+    group: ProcessGroup, upstream: int, *, core: int, name: str = "haproxy"
+) -> tuple[ServerProcess, int]:
+    """HAProxy in the foreground (-db: one process, no daemon, no master) forwarding to
+    `upstream` (nginx, or another HAProxy)."""
     (port,) = free_ports(1)
-    cfg = group.workdir / "haproxy.cfg"
+    cfg = group.workdir / f"{name}.cfg"
     cfg.write_text(_HAPROXY_CFG.format(port=port, upstream=upstream))
-    server = group.start("haproxy", ["haproxy", "-db", "-f", str(cfg)], core=core)
+    server = group.start(name, ["haproxy", "-db", "-f", str(cfg)], core=core)
     wait_for_port(port, server)
     return server, port
 

@@ -3,7 +3,8 @@
 A plain script, not a test: `python tests/perf/bench_dataplane.py [--duration 10]`. It starts
 nginx (the upstream, a fixed 100-byte body), HAProxy 2.6 and mesh-proxy sidecars on free loopback
 ports, measures throughput and CPU per request under wrk, latency at light paced load, the latency
-the full mesh path (outbound sidecar -> inbound sidecar) adds, and a fresh sidecar's idle RSS;
+the full mesh path (outbound sidecar -> inbound sidecar) adds next to what two HAProxies in a row
+add on the same path, and a fresh sidecar's idle RSS;
 then prints the figures side by side and, last, one JSON line. The proxies run on core 0; wrk,
 nginx and this script's own client on core 1. Any non-2xx response or socket error fails the run
 (exit 1); missing tools exit 2. Every process it starts is killed at the end, whatever happened.
@@ -157,9 +158,13 @@ def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
         build=args.native,
     )
     check_answers(outbound.outbound, "mesh path")
-    log(f"paced {args.mesh_rate:.0f} req/s for {args.mesh_seconds}s each, direct and mesh ...")
+    # The reference for the same path: two HAProxies in a row, on the sidecars' core.
+    _, chain_in = start_haproxy(group, nginx.port, core=PROXY_CORE, name="haproxy-in")
+    _, chain_out = start_haproxy(group, chain_in, core=PROXY_CORE, name="haproxy-out")
+    check_answers(chain_out, "haproxy chain")
+    log(f"paced {args.mesh_rate:.0f} req/s for {args.mesh_seconds}s each: direct, mesh, chain ...")
     mesh = paced_side_by_side(
-        {"direct": nginx.port, "mesh": outbound.outbound},
+        {"direct": nginx.port, "mesh": outbound.outbound, "chain": chain_out},
         rate=args.mesh_rate,
         seconds=args.mesh_seconds,
         connections=args.connections,
@@ -172,6 +177,7 @@ def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
         light["haproxy"],
         mesh["mesh"],
         mesh["direct"],
+        mesh["chain"],
         idle_rss,
         build="python" if args.native is None else "native",
         wrk_python=wrk_python,
