@@ -1,10 +1,11 @@
 """Automatic layered layout of the service graph: callers left, callees right.
 
 A Sugiyama-style pipeline kept cheap enough for 1,000 services / 5,000 edges: break cycles
-(greedy, see `layout_cycles`), give every service the layer of its longest path from a caller-less
-service, then reorder each layer by the barycenter of its neighbours' positions, sweeping right
-and left a few times to reduce crossings. Long edges get no dummy nodes: the barycenter of a
-neighbour several layers away is as good a hint, and dummies would multiply the work.
+(order the services so that few calls point backwards and chains stay short, see
+`layout_ranks`), give every service the layer of its longest path from a caller-less service,
+then reorder each layer by the barycenter of its neighbours' positions, sweeping right and left a
+few times to reduce crossings. Long edges get no dummy nodes: the barycenter of a neighbour
+several layers away is as good a hint, and dummies would multiply the work.
 
 Pure and deterministic: the same graph gives the same positions whatever the input order, so a
 refresh never makes the canvas jump. The sweeps are numpy; the rest is linear-time Python.
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from meshgui.model.layout_cycles import greedy_acyclic_order
+from meshgui.model.layout_ranks import acyclic_order
 from meshgui.model.topology_index import IntArray
 from meshgui.model.types import FloatArray
 
@@ -44,7 +45,7 @@ def layered_layout(
         u, v = ids.get(source), ids.get(destination)
         if u is not None and v is not None and u != v:
             successors[u].add(v)
-    order = greedy_acyclic_order([sorted(targets) for targets in successors])
+    order = acyclic_order([sorted(targets) for targets in successors])
     rank = np.empty(len(names), dtype=np.int64)
     rank[order] = np.arange(len(names))
     # Every edge oriented along the order: the graph is now acyclic and `order` is topological.
