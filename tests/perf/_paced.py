@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 import httptools
-from _procs import BenchError
+from _procs import BenchError, cpu_times
 
 REQUEST_TIMEOUT_S = 5.0
 OVERRUN_S = 20.0
@@ -24,6 +24,9 @@ class PacedResult:
     late_sends: int = 0
     """Requests sent a whole connection period after their slot: the connection was still busy
     with an earlier answer (or the client was starved), so the rate was not kept."""
+    cpu_s: float = 0.0
+    """CPU seconds (user + system) the watched processes spent meanwhile (`paced_side_by_side`'s
+    `cpu_of`), 0 when none were watched."""
 
     def add(self, other: PacedResult) -> None:
         """Take `other`'s requests in as well (one run made of several slices)."""
@@ -31,6 +34,11 @@ class PacedResult:
         self.non_2xx += other.non_2xx
         self.errors += other.errors
         self.late_sends += other.late_sends
+        self.cpu_s += other.cpu_s
+
+    @property
+    def cpu_us_per_req(self) -> float:
+        return self.cpu_s / len(self.latencies_ms) * 1e6 if self.latencies_ms else math.nan
 
     def percentile(self, q: float) -> float:
         """Nearest-rank percentile of the latencies, in ms."""
@@ -155,10 +163,17 @@ def paced_side_by_side(
     connections: int,
     host: str,
     slices: int = 5,
+    cpu_of: dict[str, list[int]] | None = None,
 ) -> dict[str, PacedResult]:
     """`seconds` of paced load on each target, in `slices` turns taken one target after the other
     (after one unmeasured warm-up each): on a shared machine a burst of someone else's work then
-    lands on every target alike instead of on whichever happened to run at that moment."""
+    lands on every target alike instead of on whichever happened to run at that moment.
+    `cpu_of`: per target, the pids whose CPU time its load is charged with."""
+    cpu_of = cpu_of or {}
+
+    def cpu_now(name: str) -> float:
+        return sum(sum(cpu_times(pid)) for pid in cpu_of.get(name, []))
+
     for port in ports.values():
         asyncio.run(run_paced(port, rate=rate, seconds=0.5, connections=connections, host=host))
     merged = {name: PacedResult() for name in ports}
@@ -167,5 +182,8 @@ def paced_side_by_side(
             coro = run_paced(
                 port, rate=rate, seconds=seconds / slices, connections=connections, host=host
             )
-            merged[name].add(asyncio.run(coro))
+            before = cpu_now(name)
+            result = asyncio.run(coro)
+            result.cpu_s = cpu_now(name) - before
+            merged[name].add(result)
     return merged

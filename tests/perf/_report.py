@@ -80,6 +80,13 @@ TABLE = [
     ),
     ("mesh path p50 ms (2 proxies)", "mesh_p50_ms", "", "haproxy_mesh_p50_ms", "direct_p50_ms"),
     ("mesh path p99 ms (2 proxies)", "mesh_p99_ms", "", "haproxy_mesh_p99_ms", "direct_p99_ms"),
+    (
+        "mesh path CPU us/req (2 proxies)",
+        "mesh_cpu_us_per_req",
+        "",
+        "haproxy_mesh_cpu_us_per_req",
+        "",
+    ),
     ("idle RSS MB", "idle_rss_mb", "", "", ""),
 ]
 
@@ -143,6 +150,8 @@ class Measurements:
             "mesh_p99_ms": mesh.percentile(99),
             "haproxy_mesh_p50_ms": chain.percentile(50),
             "haproxy_mesh_p99_ms": chain.percentile(99),
+            "mesh_cpu_us_per_req": mesh.cpu_us_per_req,
+            "haproxy_mesh_cpu_us_per_req": chain.cpu_us_per_req,
             "direct_p50_ms": direct.percentile(50),
             "direct_p99_ms": direct.percentile(99),
         }

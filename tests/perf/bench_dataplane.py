@@ -159,8 +159,10 @@ def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
     )
     check_answers(outbound.outbound, "mesh path")
     # The reference for the same path: two HAProxies in a row, on the sidecars' core.
-    _, chain_in = start_haproxy(group, nginx.port, core=PROXY_CORE, name="haproxy-in")
-    _, chain_out = start_haproxy(group, chain_in, core=PROXY_CORE, name="haproxy-out")
+    chain_in_server, chain_in = start_haproxy(group, nginx.port, core=PROXY_CORE, name="haproxy-in")
+    chain_out_server, chain_out = start_haproxy(
+        group, chain_in, core=PROXY_CORE, name="haproxy-out"
+    )
     check_answers(chain_out, "haproxy chain")
     log(f"paced {args.mesh_rate:.0f} req/s for {args.mesh_seconds}s each: direct, mesh, chain ...")
     mesh = paced_side_by_side(
@@ -169,6 +171,10 @@ def measure(args: argparse.Namespace, group: ProcessGroup) -> Measurements:
         seconds=args.mesh_seconds,
         connections=args.connections,
         host=SERVICE,
+        cpu_of={
+            "mesh": [outbound.server.pid, inbound.server.pid],
+            "chain": [chain_out_server.pid, chain_in_server.pid],
+        },
     )
     return Measurements(
         wrk_sidecar,
