@@ -53,17 +53,23 @@ def node_health(
     error_pct: float,
     rps_in: float,
     rps_out: float,
+    bytes_in_per_s: float = 0.0,
 ) -> NodeHealth:
-    """The first rule that holds wins, in the order of the checks below."""
+    """The first rule that holds wins, in the order of the checks below. An instance whose
+    sidecar went away (while others of the service are still there) or that the callers ejected
+    makes the service degraded. A TCP service whose pooled connections carry bytes but open no
+    new ones is busy, not idle."""
     if all_sidecars_disconnected:
         return NodeHealth.DISCONNECTED
     if instance_states and all(state in ("drained", "draining") for state in instance_states):
         return NodeHealth.DRAINED
     if rps_in > 0.0 and error_pct >= FAILING_ERROR_PCT:
         return NodeHealth.FAILING
-    if (rps_in > 0.0 and error_pct >= DEGRADED_ERROR_PCT) or "ejected" in instance_states:
+    if rps_in > 0.0 and error_pct >= DEGRADED_ERROR_PCT:
         return NodeHealth.DEGRADED
-    if rps_in <= 0.0 and rps_out <= 0.0:
+    if "ejected" in instance_states or "disconnected" in instance_states:
+        return NodeHealth.DEGRADED
+    if rps_in <= 0.0 and rps_out <= 0.0 and bytes_in_per_s <= 0.0:
         return NodeHealth.IDLE
     return NodeHealth.HEALTHY
 

@@ -18,6 +18,8 @@ from meshgui.model.window_totals import WindowTotals
 _NodeValues = tuple[
     Protocol, tuple[InstanceView, ...], NodeHealth, float | None, float, float, float | None
 ]
+_NodeExtras = tuple[float, float]
+"""rps_out, bytes_in_per_s: the keyword fields of `NodeView`."""
 _InstanceValues = tuple[str | None, InstanceState, float, float, str | None]
 
 
@@ -31,7 +33,7 @@ class NodeViewCache:
     def __init__(self, index: TopologyIndex) -> None:
         self._index = index
         self._instances: dict[int, tuple[_InstanceValues, InstanceView]] = {}
-        self._nodes: dict[int, tuple[_NodeValues, NodeView]] = {}
+        self._nodes: dict[int, tuple[_NodeValues, _NodeExtras, NodeView]] = {}
 
     def update(
         self,
@@ -47,6 +49,7 @@ class NodeViewCache:
         rps_in, errors_in = totals.node_rps_in.tolist(), totals.node_errors_in.tolist()
         retries_in = totals.node_retries_in.tolist()
         rps_out, p99s = totals.node_rps_out.tolist(), totals.node_p99_ms.tolist()
+        bytes_in = totals.node_bytes_in_per_s.tolist()
         instance_rps = totals.instance_rps.tolist()
         instance_errors = totals.instance_errors_per_s.tolist()
         disconnected = facts.disconnected_nodes.tolist()
@@ -65,6 +68,7 @@ class NodeViewCache:
                 error_pct=max(error_pct, tries_failed_percent(rps_in[s], error_pct, retries_in[s])),
                 rps_in=rps_in[s],
                 rps_out=rps_out[s],
+                bytes_in_per_s=bytes_in[s],
             )
             p99 = p99s[s]
             values: _NodeValues = (
@@ -76,13 +80,21 @@ class NodeViewCache:
                 error_pct,
                 None if p99 != p99 else p99,  # NaN: no calls
             )
+            extras: _NodeExtras = (rps_out[s], bytes_in[s])
             cached = self._nodes.get(s)
-            if cached is not None and cached[0] == values:
-                view = cached[1]
+            if cached is not None and cached[0] == values and cached[1] == extras:
+                view = cached[2]
             else:
                 service = index.service_names[services[s]]
-                view = NodeView(names[s], *values, service=service, version=versions[s])
-                self._nodes[s] = (values, view)
+                view = NodeView(
+                    names[s],
+                    *values,
+                    service=service,
+                    version=versions[s],
+                    rps_out=extras[0],
+                    bytes_in_per_s=extras[1],
+                )
+                self._nodes[s] = (values, extras, view)
             views[view.name] = view
         return views
 

@@ -94,6 +94,11 @@ class NodeView:
     p99_ms: float | None
     service: str = ""
     version: str | None = None
+    rps_out: float = 0.0
+    """Calls it made: all there is of a caller outside the mesh ("unknown")."""
+    bytes_in_per_s: float = 0.0
+    """Bytes of the calls it received, both ways: a TCP service's traffic when its pooled
+    connections open no new ones."""
 
     def __post_init__(self) -> None:
         if not self.service:

@@ -90,6 +90,8 @@ def _node(node: NodeView) -> dict[str, Any]:
         "p99_ms": _number(node.p99_ms),
         "service": node.service,
         "version": node.version,
+        "rps_out": _number(node.rps_out),
+        "bytes_in_per_s": _number(node.bytes_in_per_s),
     }
 
 
@@ -205,4 +207,7 @@ def _read_node(reader: JsonReader) -> NodeView:
         # Absent (an older bundle): derived from the node id, as the model does.
         service=reader.optional_text("service") or "",
         version=reader.optional_text("version"),
+        # Absent in bundles written before they were recorded.
+        rps_out=reader.optional_number("rps_out") or 0.0,
+        bytes_in_per_s=reader.optional_number("bytes_in_per_s") or 0.0,
     )

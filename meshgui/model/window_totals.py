@@ -45,6 +45,7 @@ class WindowTotals:
     node_retries_in: FloatArray
     """Retries of the calls into the node: each one follows a try of it that failed."""
     node_rps_out: FloatArray
+    node_bytes_in_per_s: FloatArray
     node_p99_ms: FloatArray
     instance_rps: FloatArray
     instance_errors_per_s: FloatArray
@@ -91,12 +92,12 @@ def window_totals(
     source, destination = index.edge_node_arrays()
     node_histograms = _sum_rows_by(destination, histograms, nodes)
     placed = instance >= 0
-    edge_retries = by_edge(RETRIES)
+    edge_retries, edge_bytes = by_edge(RETRIES), by_edge(BYTES)
     return WindowTotals(
         edge_rps=edge_rps,
         edge_errors_per_s=edge_errors,
         edge_retries_per_s=edge_retries,
-        edge_bytes_per_s=by_edge(BYTES),
+        edge_bytes_per_s=edge_bytes,
         edge_in_flight=_sum_by(edge, deltas[:, IN_FLIGHT], edges),
         edge_reported=np.bincount(edge, minlength=edges) > 0,
         edge_quantiles_ms=histogram_quantiles(bounds, histograms, QUANTILES),
@@ -104,6 +105,7 @@ def window_totals(
         node_errors_in=_sum_by(destination, edge_errors, nodes),
         node_retries_in=_sum_by(destination, edge_retries, nodes),
         node_rps_out=_sum_by(source, edge_rps, nodes),
+        node_bytes_in_per_s=_sum_by(destination, edge_bytes, nodes),
         node_p99_ms=histogram_quantiles(bounds, node_histograms, (0.99,))[0],
         instance_rps=_sum_by(instance[placed], per_second[placed, COUNT], instances),
         instance_errors_per_s=_sum_by(instance[placed], per_second[placed, ERRORS], instances),

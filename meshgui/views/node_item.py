@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneMouseEvent,
@@ -17,12 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meshgui.model.node_ids import split_node_id
+from meshgui.views.node_text import node_detail, node_details, node_label
 from meshgui.views.overview_layer import OverviewLayer
 from meshgui.views.styles import (
     CanvasStyle,
-    clock_time,
-    format_rate,
     health_colour,
     health_name,
 )
@@ -33,25 +31,6 @@ NODE_HEIGHT = 54.0
 NAME_MIN_LOD = 0.3
 """Below this zoom a node is a coloured box: names are unreadable there and cost paint time."""
 DETAIL_MIN_LOD = 0.55
-DRAINED_STATES = ("drained", "draining")
-
-
-def node_detail(view: Any) -> str:
-    """The second line of a node: why it is grey, or its size and traffic."""
-    if health_name(view.health) == "DISCONNECTED" and view.disconnected_since is not None:
-        return f"disconnected since {clock_time(view.disconnected_since)}"
-    count = len(view.instances)
-    noun = "instance" if count == 1 else "instances"
-    unit = "conn/s" if view.protocol == "tcp" else "req/s"
-    drained = sum(1 for i in view.instances if i.state in DRAINED_STATES)
-    if drained and health_name(view.health) != "DRAINED":
-        noun += f" ({drained} drained)"
-    return f"{count} {noun} · {format_rate(view.rps_in)} {unit}"
-
-
-def node_label(node: str) -> tuple[str, str | None]:
-    """What a node's box says: its service, and under it the version when it is one."""
-    return split_node_id(node)
 
 
 class NodeItem(QGraphicsItem):
@@ -136,6 +115,18 @@ class NodeItem(QGraphicsItem):
             self._detail = node_detail(self.view)
         return self._detail
 
+    def _fitting_detail(self, width: int) -> str:
+        """The longest wording of the second line that fits `width` (painter's font), elided
+        when even the shortest does not."""
+        metrics = QFontMetrics(self._style.detail_font)
+        wordings = [self.detail_text] if self.detail_text else []
+        if metrics.horizontalAdvance(self.detail_text) > width:
+            wordings = node_details(self.view)
+        for text in wordings:
+            if metrics.horizontalAdvance(text) <= width:
+                return text
+        return metrics.elidedText(wordings[-1], Qt.TextElideMode.ElideRight, width)
+
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._rect.adjusted(-5, -5, 5, 5)  # room for the drop outline
 
@@ -183,7 +174,7 @@ class NodeItem(QGraphicsItem):
         grey = health_name(view.health) == "DISCONNECTED"
         painter.setPen(style.muted_text if grey else style.text)
         painter.setFont(style.detail_font)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignBottom, self.detail_text)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignBottom, self._fitting_detail(width))
 
     def set_badge(self, count: int) -> None:
         """How many suggestions concern this node (0: none, no badge)."""

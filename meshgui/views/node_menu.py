@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QMenu, QWidget
 
 from meshgui.model.node_ids import split_node_id
-from meshgui.views.node_item import DRAINED_STATES
+from meshgui.views.node_text import DRAINED_STATES
 
 MAX_FLAT_INSTANCES = 8
 """More instances than this go into a submenu of their own, so the menu fits on a screen."""

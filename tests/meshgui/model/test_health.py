@@ -15,6 +15,7 @@ from tests.meshgui.model.snapshots import (
     ok_edge,
     response,
     snapshot,
+    tcp_edge,
     workload,
 )
 
@@ -202,3 +203,42 @@ def test_retried_failures_the_callers_never_saw_still_turn_the_service_and_its_e
     assert view.edges[CART_INV].health is NodeHealth.DEGRADED
     assert view.nodes["inventory"].error_pct == 0.0
     assert view.nodes["inventory"].health is NodeHealth.DEGRADED
+
+
+def test_one_lost_sidecar_of_two_degrades_its_service() -> None:
+    clock = FakeClock()
+    model = MeshModel(clock=clock)
+    model.set_info("inv1", info("inventory", "inventory-1"))
+    model.set_info("inv2", info("inventory", "inventory-2"))
+    cart_calls(model, clock)
+    for sidecar in ("inv1", "inv2"):
+        model.ingest(sidecar, snapshot(clock.now))
+    assert model.view().nodes["inventory"].health is NodeHealth.HEALTHY
+    model.sidecar_disconnected("inv2", clock.now)
+    node = model.view().nodes["inventory"]
+    assert node.health is NodeHealth.DEGRADED
+    assert {i.name: i.state for i in node.instances}["inventory-2"] == "disconnected"
+
+
+def test_a_tcp_service_whose_pooled_connections_carry_bytes_is_not_idle() -> None:
+    clock = FakeClock()
+    model = MeshModel(clock=clock)
+    db = workload("inventory-db", "inventory-db-1")
+    for i in range(3):
+        clock.now = 1000.0 + i
+        # One connection opened long ago, still open: no new ones, bytes flowing.
+        tcp = [tcp_edge("source", INV1, db, opened=1, closed=0, sent=4000 * i, received=900 * i)]
+        model.ingest("inv1", snapshot(clock.now, tcp=tcp))
+    node = model.view().nodes["inventory-db"]
+    assert node.rps_in == 0.0
+    assert node.bytes_in_per_s > 0.0
+    assert node.health is NodeHealth.HEALTHY
+
+
+def test_a_caller_outside_the_mesh_shows_the_calls_it_makes() -> None:
+    clock = FakeClock()
+    model = MeshModel(clock=clock)
+    cart_calls(model, clock)
+    cart = model.view().nodes["cart"]
+    assert cart.rps_in == 0.0
+    assert cart.rps_out == pytest.approx(100.0)
