@@ -37,14 +37,15 @@ from typing import Annotated, Any, Final, Literal
 
 import keyring
 import keyring.errors
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_serializer
 
 from proxy.config import Address, ConfigError, ConfigProblem
 from proxy.config.types import Name
-from proxy.config.yaml_io import dump_yaml, styled
+from proxy.config.yaml_io import dump_yaml, parse_text, styled
 
 FORMAT: Final = "meshgui.connection/v1"
+MESH_KEYS: Final = frozenset({"services", "routes", "mesh", "sidecar"})
+"""Top-level keys of a mesh config or sidecar file: what a connection file is mistaken for."""
 KEYRING_SERVICE = "meshgui"
 """The keyring service every meshgui token is stored under (see `meshgui.secrets`)."""
 
@@ -182,21 +183,44 @@ def save_connection_file(connection: ConnectionFile, path: Path) -> None:
 
 
 def load_connection_file(path: Path) -> ConnectionFile:
-    """The connection file at `path`. Raises ConfigError naming every problem in it."""
+    """The connection file at `path`. Raises ConfigError naming every problem in it, each on a
+    line of its own with the line (and column, for a syntax error) where it is."""
     source = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         reason = f"cannot read the file: {exc.strerror or type(exc).__name__}"
         raise ConfigError(source, [ConfigProblem("", reason)]) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, [ConfigProblem("", f"not YAML: {exc}")]) from None
+    except UnicodeDecodeError as exc:
+        reason = f"not a text file (byte {exc.start} is not UTF-8)"
+        raise ConfigError(source, [ConfigProblem("", reason)]) from None
+    data, line_of = parse_text(text, source)  # the mesh config's reader: same error wording
     if not isinstance(data, dict):
-        raise ConfigError(source, [ConfigProblem("", "expected a mapping at the top level")])
+        reason = "the file is empty" if data is None else "expected a mapping at the top level"
+        raise ConfigError(source, [ConfigProblem("", reason)])
     if data.get("format") != FORMAT:
-        reason = f"unsupported format {data.get('format')!r} (this build reads {FORMAT})"
-        raise ConfigError(source, [ConfigProblem("format", reason)])
+        raise ConfigError(source, [_format_problem(data, line_of)])
     try:
         return ConnectionFile.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError.from_validation(source, exc, ConnectionFile) from None
+        raise ConfigError.from_validation(source, exc, ConnectionFile, line_of) from None
+
+
+def _format_problem(data: dict[str, Any], line_of: Any) -> ConfigProblem:
+    if "format" not in data:
+        reason = f"not a connection file (it has no 'format: {FORMAT}')"
+        if MESH_KEYS & data.keys():
+            reason += "; it looks like a mesh config"
+        return ConfigProblem("", reason)
+    reason = f"unsupported format {data['format']!r} (this build reads {FORMAT})"
+    return ConfigProblem("format", reason, line_of(("format",)) if line_of else None)
+
+
+def error_line(error: ConfigError, most: int = 2) -> str:
+    """`error` on one line, for a status bar: its first `most` problems and how many more."""
+    shown = [problem.describe(error.source) for problem in error.problems[:most]]
+    # Each describe() starts with the file; say it once.
+    prefix = f"{error.source}: "
+    text = "; ".join([shown[0], *(line.removeprefix(prefix) for line in shown[1:])])
+    more = len(error.problems) - most
+    return f"{text} (and {more} more)" if more > 0 else text

@@ -1,10 +1,13 @@
 """Watches one sidecar: its stats and event streams, and whether it is there at all.
 
-The admin client reconnects its streams by itself (capped backoff) and so never says that a
-sidecar went away; the gap in the snapshots says it. A sidecar that sent nothing for
+The admin client reconnects its streams by itself (capped backoff), so a sidecar going away is
+not an exception here; the gap in the snapshots says it. A sidecar that sent nothing for
 `stale_after` seconds is reported disconnected — since its last snapshot, which is when it was
-last known alive — and connected again with its next snapshot. Qt-free: results go to a
-`WatchSink`, which the worker thread turns into queued Qt signals.
+last known alive — and connected again with its next snapshot. Why there is a gap (connection
+refused, say) the client tells through its stream-retry hook: each failed try of the stats
+stream is reported as `failed` with the delay before the next, so an operator sees why a sidecar
+is missing while it is still being retried. Qt-free: results go to a `WatchSink`, which the
+worker thread turns into queued Qt signals.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from meshgui.client.failure_text import failure_line
 from meshgui.client.targets import SidecarTarget
 from proxy.admin.client import AdminClient
 from proxy.admin.errors import AdminError
@@ -29,7 +33,8 @@ class WatchSink(Protocol):
     def info(self, sidecar_id: str, info: Any) -> None: ...
     def connected(self, sidecar_id: str, at: float) -> None: ...
     def disconnected(self, sidecar_id: str, at: float) -> None: ...
-    def failed(self, sidecar_id: str, message: str) -> None: ...
+    def failed(self, sidecar_id: str, message: str) -> None:
+        """`message` starts with the sidecar's address and says when it is retried."""
 
 
 ClientFactory = Callable[[SidecarTarget], Any]
@@ -95,17 +100,29 @@ class SidecarWatch:
                 try:
                     await self._watch_once()
                 except AdminError as exc:
-                    self._sink.failed(sid, str(exc))
+                    self._failed(exc.message, RETRY_AFTER_ERROR_S)
                 except (OSError, ValueError) as exc:  # an unreadable CA file, a bad address
-                    self._sink.failed(sid, f"{self.target.address}: {exc}")
+                    self._failed(str(exc), RETRY_AFTER_ERROR_S)
                 await asyncio.sleep(RETRY_AFTER_ERROR_S)
         finally:
             watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watchdog
 
+    def _failed(self, message: str, retry_in: float | None) -> None:
+        self._sink.failed(
+            self.target.sidecar_id, failure_line(self.target.address, message, retry_in)
+        )
+
+    def _stream_retrying(self, stream: str, error: AdminError, delay: float) -> None:
+        # The stats stream alone: it decides liveness, and the events stream fails alike.
+        if stream == "WatchStats":
+            self._failed(error.message, delay)
+
     async def _watch_once(self) -> None:
         client = self._client_factory(self.target)
+        if hasattr(client, "on_stream_retry"):  # stand-ins without the hook just stay quiet
+            client.on_stream_retry = self._stream_retrying
         sid = self.target.sidecar_id
         events = asyncio.create_task(self._read_events(client), name=f"events:{sid}")
         info: asyncio.Task[None] | None = None

@@ -66,6 +66,7 @@ def build_menus(window: Any) -> None:
             act("&Arrange Automatically", "Ctrl+L", canvas.relayout),
             None,
             window.show_versions_action,
+            window.sidecar_status_action,
             None,
             window.details.toggleViewAction(),
             window.suggestions.panel_action,

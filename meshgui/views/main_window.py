@@ -1,6 +1,7 @@
 """The main window: the topology canvas with its find bar, the details dock, menus with
-shortcuts, and a status bar saying how many sidecars answer and how old the newest data is.
-Its geometry is remembered between runs; so is the last connection profile."""
+shortcuts, and a status bar saying how many sidecars answer (which do not, and why, on hover)
+and how old the newest data is. Its geometry is remembered between runs; so is the last
+connection profile."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from meshgui.actions.change_actions import ChangeActions
 from meshgui.actions.export_actions import ExportActions
 from meshgui.actions.suggestion_actions import SuggestionActions
 from meshgui.client import MeshClient
-from meshgui.connection_file import load_connection_file
+from meshgui.connection_file import error_line, load_connection_file
 from meshgui.profiles import ConnectionProfile, ProfileStore, targets_for
 from meshgui.secrets import TokenStore
 from meshgui.views.bundle_view import leave_bundle, read_only_banner, show_bundle
@@ -28,6 +29,7 @@ from meshgui.views.find_bar import FindBar
 from meshgui.views.layout_runner import LayoutFunction
 from meshgui.views.main_menus import build_menus, make_action
 from meshgui.views.mesh_session import MeshSession, default_model_factory
+from meshgui.views.sidecar_status import SHORTCUT, SidecarStatusDialog, SidecarStatusLabel
 from meshgui.views.topology_canvas import TopologyCanvas
 from proxy.config import ConfigError
 
@@ -89,9 +91,6 @@ class MainWindow(QMainWindow):
         self.canvas.node_selected.connect(self.details.select_node)
         self.canvas.positions_changed.connect(self._save_positions)
         self.session.refreshed.connect(self._show_view)
-        self.session.sidecar_failed.connect(
-            lambda sidecar, why: self.statusBar().showMessage(f"{sidecar}: {why}", 10_000)
-        )
         self.session.event_described.connect(
             lambda text: self.statusBar().showMessage(text, 10_000)
         )
@@ -123,9 +122,14 @@ class MainWindow(QMainWindow):
         self.session.set_split_versions(self.show_versions_action.isChecked())
         self.canvas.set_show_versions(self.show_versions_action.isChecked())
         self.disconnect_action = make_action(self, "&Disconnect", None, self.disconnect_mesh)
+        self.sidecar_status_action = make_action(
+            self, "Sidecar &Status…", SHORTCUT, self.show_sidecar_status
+        )
+        self.addAction(self.sidecar_status_action)  # the shortcut works with or without a menu
         build_menus(self)
-        self.sidecars_label = QLabel(self)
-        self.sidecars_label.setObjectName("sidecarsLabel")
+        self.sidecars_label = SidecarStatusLabel(self, clock=clock)
+        self.sidecars_label.watch(self.session.client, self.statusBar())
+        self.sidecars_label.clicked.connect(self.show_sidecar_status)
         self.age_label = QLabel(self)
         self.age_label.setObjectName("dataAgeLabel")
         self.statusBar().addPermanentWidget(self.age_label)
@@ -140,7 +144,8 @@ class MainWindow(QMainWindow):
         status bar) when none of its sidecars can be resolved."""
         resolved = targets_for(profile, self.profiles.token(profile.name))
         if resolved.problems:
-            self.statusBar().showMessage("; ".join(resolved.problems), 15_000)
+            text = "; ".join(resolved.problems).replace("\n", "; ")  # the status bar is one line
+            self.statusBar().showMessage(text, 15_000)
         if not resolved.targets:
             if not resolved.problems:
                 self.statusBar().showMessage(f"Profile {profile.name!r} names no sidecars")
@@ -153,7 +158,7 @@ class MainWindow(QMainWindow):
         self.session.start(profile.name, resolved.targets)
         self.changes.mesh_started()
         self.suggestions.mesh_started()
-        self.show_sidecar_count(0, len(resolved.targets))
+        self.sidecars_label.start(resolved.targets)
         self.age_label.setText("No data yet")
         self.setWindowTitle(f"{profile.name} — {APP_NAME}")
         if remember:
@@ -172,7 +177,7 @@ class MainWindow(QMainWindow):
         try:
             name = profile_name or load_connection_file(path).name
         except ConfigError as exc:
-            self.statusBar().showMessage(str(exc), 15_000)
+            self.statusBar().showMessage(error_line(exc), 15_000)
             return False
         return self.connect_profile(ConnectionProfile(name, connection_file=path), remember=False)
 
@@ -191,7 +196,7 @@ class MainWindow(QMainWindow):
         self.details.select_edge(None)
         self.details.select_node(None)
         self.canvas.clear_topology("No mesh connected")
-        self.show_sidecar_count(0, 0)
+        self.sidecars_label.clear()
         self.age_label.clear()
         self.setWindowTitle(APP_NAME)
         self.statusBar().showMessage("Not connected")
@@ -221,7 +226,11 @@ class MainWindow(QMainWindow):
         return None if source is None else source(key, seconds)
 
     def show_sidecar_count(self, connected: int, total: int) -> None:
-        self.sidecars_label.setText(f"Sidecars {connected}/{total}")
+        self.sidecars_label.set_count(connected, total)
+
+    def show_sidecar_status(self) -> SidecarStatusDialog:
+        """The table of every sidecar, missing ones first (View > Sidecar Status)."""
+        return self.sidecars_label.show_table(self)
 
     def _save_positions(self) -> None:
         if self.session.profile_name is not None:

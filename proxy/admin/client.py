@@ -6,6 +6,10 @@ iterating, so a sidecar restart is a gap in the data, not an error. Stats are cu
 gap loses resolution only; events from the gap are lost, and a caller that cares re-reads the
 config after a `reconnects` change. Every other failure raises an `AdminError`.
 
+A stream that keeps failing (a sidecar that is not there: connection refused) would otherwise be
+silent forever; `on_stream_retry` hears each failure, with the delay before the next try, so a
+caller can say why there is no data while the client keeps trying.
+
 Use one client per sidecar and per event loop (gRPC channels belong to the loop they were made
 on); `apply_to_many` in `proxy.admin.fanout` fans an apply out over many.
 """
@@ -50,6 +54,9 @@ _STREAM_RECONNECT = frozenset(
         grpc.StatusCode.INTERNAL,
     }
 )
+StreamRetryHook = Callable[[str, AdminError, float], None]
+"""Called with (stream method, error, seconds until the next try) when a stream failed with an
+error it reconnects after. Runs on the client's loop: must be quick and must not raise."""
 
 
 class AdminClient:
@@ -67,10 +74,12 @@ class AdminClient:
         retry_for: float = 10.0,
         backoff: Callable[[], Backoff] = Backoff,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_stream_retry: StreamRetryHook | None = None,
     ) -> None:
         """`token` None sends no credentials (only health answers then). `ca_file` switches to
         TLS, verifying the sidecar against that CA; `server_name` overrides the name checked
-        in its certificate. `operator` names who makes changes (ConfigApplied.by)."""
+        in its certificate. `operator` names who makes changes (ConfigApplied.by).
+        `on_stream_retry` (also settable later) hears each stream failure it retries after."""
         self.target = target
         metadata: list[tuple[str, str]] = []
         if token is not None:
@@ -88,6 +97,7 @@ class AdminClient:
         self._stub: Any = None
         self.reconnects = 0
         """Streams re-opened after a failure, over this client's life."""
+        self.on_stream_retry = on_stream_retry
 
     def __repr__(self) -> str:
         return f"AdminClient({self.target!r})"  # never the token
@@ -192,16 +202,21 @@ class AdminClient:
                 self.reconnects += 1
             first = False
             call = self._method(name)(request, metadata=self._metadata)
+            error: AdminError | None = None  # None: the sidecar ended the stream (stopping)
             try:
                 async for message in call:
                     backoff.reset()
                     yield convert(message)
             except grpc.aio.AioRpcError as exc:
+                error = error_from_rpc(self.target, exc)
                 if exc.code() not in _STREAM_RECONNECT:
-                    raise error_from_rpc(self.target, exc) from None
+                    raise error from None
             finally:
                 call.cancel()
-            await self._sleep(backoff.next_delay())
+            delay = backoff.next_delay()
+            if error is not None and self.on_stream_retry is not None:
+                self.on_stream_retry(name, error, delay)
+            await self._sleep(delay)
 
 
-__all__ = ["AdminClient", "AdminError"]
+__all__ = ["AdminClient", "AdminError", "StreamRetryHook"]
