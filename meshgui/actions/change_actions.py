@@ -61,6 +61,7 @@ class ChangeActions(QObject):
             self.progress_panel,
             profile_name=lambda: window.session.profile_name,
             window=window,
+            view=self._view,
         )
         self.history = UndoHistory(self.controller, self)
         self.sync_indicator = SyncIndicator(window)

@@ -1,6 +1,7 @@
 """Every operator change goes the same careful way, whatever asked for it (a drag, a menu, the
 route editor, an opened file, a suggestion, undo): read the live config from every sidecar,
-build the change on the newest one, preview its diff, apply it to every sidecar that answered
+build the change on the newest one, preview its diff (warning about the traffic it would lose
+and forecasting the rest from the view on screen), apply it to every sidecar that answered
 with the `expected_version` each reported, show each sidecar's answer, journal the outcome,
 and put what was applied on the undo stack.
 
@@ -18,10 +19,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from meshgui.actions.change_recovery import ChangeRecovery
+from meshgui.actions.change_traffic import forecast, with_traffic_warnings
 from meshgui.actions.change_types import Builder, ChangeRequest, no_ask
 from meshgui.client.config_ops import ApplyReport, SidecarConfig, base_config
 from meshgui.model.change_journal import ChangeJournal, JournalEntry
 from meshgui.model.mesh_change import MeshChange, mesh_diff
+from meshgui.model.types import TopologyView
 from meshgui.views.apply_progress import ApplyProgressPanel
 from meshgui.views.change_preview import ChangePreviewDialog
 from proxy.config import MeshConfig
@@ -43,7 +46,10 @@ class ChangeController(QObject):
         profile_name: Callable[[], str | None],
         window: QWidget | None = None,
         clock: Callable[[], float] = time.time,
+        view: Callable[[], TopologyView | None] = lambda: None,
     ) -> None:
+        """`view` gives the traffic on screen: every preview warns about the traffic its change
+        would lose and predicts where the rest goes from it."""
         super().__init__(window)
         self._channel = channel
         self.journal = journal
@@ -51,6 +57,7 @@ class ChangeController(QObject):
         self._profile_name = profile_name
         self._window = window
         self._clock = clock
+        self._view = view
         self._request: ChangeRequest | None = None
         self._pending_fetch: int | None = None
         self._applying: dict[int, tuple[ChangeRequest, MeshChange]] = {}
@@ -161,7 +168,13 @@ class ChangeController(QObject):
         if change is None or (unchanged and request.purpose != "sync"):
             self._fail(request, f"{request.title}: the mesh already looks like that.")
             return
-        predicted = request.predict(change, base) if request.predict is not None else None
+        # Whatever built it (a drag, a file, undo), a change that loses traffic says so.
+        view = (request.traffic or self._view)()
+        change = with_traffic_warnings(change, view)
+        if request.predict is not None:
+            predicted = request.predict(change, base)
+        else:
+            predicted = forecast(change, view)
         dialog = ChangePreviewDialog(
             change, sorted(request.only or request.versions), predicted, self._window
         )

@@ -1,7 +1,9 @@
 """The operator's intents as change requests: reroute, drain, edit routes, replace the whole
 config, apply a suggestion, undo and redo. Each says how to ask (a popover, the route editor,
 nothing) and how to build the change on the config the sidecars run at that moment, so a
-"reload and reapply" after a conflict rebuilds the same intent on the newer config."""
+"reload and reapply" after a conflict rebuilds the same intent on the newer config. The
+controller warns about the traffic a change would lose and forecasts the rest from the view
+a request names (`ChangeRequest.traffic`), for every request alike."""
 
 from __future__ import annotations
 
@@ -12,17 +14,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QWidget
 
+from meshgui.actions.change_traffic import forecast, rate_table
 from meshgui.actions.change_types import Builder, ChangeRequest
 from meshgui.model.mesh_change import MeshChange
-from meshgui.model.mesh_edits import (
-    inverse,
-    mesh_diff,
-    move_inbound,
-    predicted_rates,
-    reroute,
-    routes_left_without_targets,
-    set_drained,
-)
+from meshgui.model.mesh_edits import inverse, mesh_diff, move_inbound, reroute, set_drained
 from meshgui.model.node_ids import split_node_id
 from meshgui.model.types import EdgeKey, TopologyView
 from proxy.config import MeshConfig
@@ -35,45 +30,6 @@ def versioned(mesh: MeshConfig, base: MeshConfig) -> MeshConfig:
     data = mesh.model_dump()
     data["version"] = base.version + 1
     return MeshConfig.model_validate(data)
-
-
-def node_rates(view: TopologyView | None) -> dict[str, float]:
-    return {} if view is None else {name: node.rps_in for name, node in view.nodes.items()}
-
-
-def rate_table(
-    change: MeshChange, view: TopologyView | None, focus: Iterable[str] = ()
-) -> dict[str, tuple[float, float]]:
-    """req/s into each node now and as predicted after `change`: the nodes whose traffic
-    changes, and the `focus` nodes (the two ends of a reroute) even when it does not."""
-    now = node_rates(view)
-    after = predicted_rates(change.before, change.after, now)
-    shown = set(focus)
-    return {
-        node: (now.get(node, 0.0), rps)
-        for node, rps in sorted(after.items())
-        if abs(now.get(node, 0.0) - rps) >= 0.05 or node in shown
-    }
-
-
-def unavailable_endpoints(view: TopologyView | None) -> set[str]:
-    if view is None:
-        return set()
-    return {
-        instance.name
-        for node in view.nodes.values()
-        for instance in node.instances
-        if instance.state in ("ejected", "disconnected")
-    }
-
-
-def with_drain_warnings(change: MeshChange, view: TopologyView | None) -> MeshChange:
-    """Warn about every route this change leaves with nowhere healthy to send traffic."""
-    down = unavailable_endpoints(view)
-    already = set(routes_left_without_targets(change.before, down))
-    already.update(change.warnings)
-    new = [w for w in routes_left_without_targets(change.after, down) if w not in already]
-    return dataclasses.replace(change, warnings=(*change.warnings, *new)) if new else change
 
 
 def callers_of(view: TopologyView | None, node: str) -> list[EdgeKey]:
@@ -101,10 +57,8 @@ def reroute_request(
 
     def build(base: MeshConfig, share: float) -> MeshChange:
         if destination is None:
-            change = move_inbound(base, move_from, move_to, share)
-        else:
-            change = reroute(base, destination, move_from, move_to, share)
-        return with_drain_warnings(change, view())
+            return move_inbound(base, move_from, move_to, share)
+        return reroute(base, destination, move_from, move_to, share)
 
     def ask(base: MeshConfig, answer: Callable[[Builder | None], None]) -> None:
         callers = sorted({key.source for key in callers_of(view(), move_from)})
@@ -127,7 +81,8 @@ def reroute_request(
     return ChangeRequest(
         f"Move traffic from {move_from} to {move_to}",
         ask,
-        predict=lambda change, _base: rate_table(change, view(), (move_from, move_to)),
+        traffic=view,
+        predict=lambda change, _base: forecast(change, view(), (move_from, move_to)),
         after_applied=pending,
     )
 
@@ -139,10 +94,8 @@ def drain_request(
     verb = "Drain" if drained else "Undrain"
     return ChangeRequest(
         f"{verb} {target}",
-        immediately(
-            lambda base: with_drain_warnings(set_drained(base, service, instance, drained), view())
-        ),
-        predict=lambda change, _base: rate_table(change, view()),
+        immediately(lambda base: set_drained(base, service, instance, drained)),
+        traffic=view,
     )
 
 
@@ -170,7 +123,7 @@ def edit_routes_request(service: str, window: QWidget | None, view: ViewSource) 
     return ChangeRequest(
         f"Edit the routes of {service}",
         ask,
-        predict=lambda change, _base: rate_table(change, view()),
+        traffic=view,
     )
 
 
@@ -198,21 +151,17 @@ def replace_mesh_request(mesh: MeshConfig, path: Path, view: ViewSource) -> Chan
     summary = f"Replace the mesh config with {path.name}"
     return ChangeRequest(
         summary,
-        immediately(
-            lambda base: with_drain_warnings(
-                MeshChange(summary, base, versioned(mesh, base)), view()
-            )
-        ),
-        predict=lambda change, _base: rate_table(change, view()),
+        immediately(lambda base: MeshChange(summary, base, versioned(mesh, base))),
+        traffic=view,
     )
 
 
 def suggestion_request(suggestion: Any, view: ViewSource) -> ChangeRequest:
     def build(base: MeshConfig) -> MeshChange:
         after = versioned(suggestion.apply(base), base)
-        return with_drain_warnings(MeshChange(suggestion.title, base, after), view())
+        return MeshChange(suggestion.title, base, after)
 
-    return ChangeRequest(suggestion.title, immediately(build))
+    return ChangeRequest(suggestion.title, immediately(build), traffic=view)
 
 
 def undo_request(change: MeshChange, on_done: Callable[[bool], None]) -> ChangeRequest:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from meshgui.model.mesh_change import MeshChange
+from meshgui.model.traffic_forecast import TrafficForecast
+from meshgui.model.types import TopologyView
 from proxy.config import MeshConfig
 
 Builder = Callable[[MeshConfig], MeshChange | None]
@@ -15,7 +17,10 @@ Builder = Callable[[MeshConfig], MeshChange | None]
 Ask = Callable[[MeshConfig, Callable[[Builder | None], None]], None]
 """Asks the operator what to do (a popover, the route editor); calls back with a builder, or
 None when they cancelled. Runs once the live config is known."""
-Preview = Callable[[MeshChange, MeshConfig], Mapping[str, tuple[float, float]] | None]
+Preview = Callable[
+    [MeshChange, MeshConfig], TrafficForecast | Mapping[str, tuple[float, float]] | None
+]
+"""The traffic the preview shows: a forecast, or req/s per node id (now, after)."""
 
 
 @dataclass
@@ -28,7 +33,12 @@ class ChangeRequest:
     on_done: Callable[[bool], None] | None = None
     """Told whether the change reached every sidecar it was sent to (undo/redo bookkeeping)."""
     builder: Builder | None = None
+    traffic: Callable[[], TopologyView | None] | None = None
+    """The traffic on screen, which the preview warns and forecasts from; None: the
+    controller's own (undo, redo, sync)."""
     predict: Preview | None = None
+    """The preview's traffic table when it is not the plain forecast (a reroute shows both
+    ends even when one does not change)."""
     after_applied: Callable[[MeshChange], None] | None = None
     versions: dict[str, int] = field(default_factory=dict)
     only: list[str] | None = None

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from meshgui.model.drain_warnings import routes_left_without_targets, versions_left_out
+from meshgui.model.drain_warnings import (
+    left_without_targets,
+    removal_warnings,
+    routes_left_without_targets,
+    versions_left_out,
+)
 from meshgui.model.mesh_change import (
     MeshChange,
     MeshEditError,
@@ -164,8 +169,8 @@ def _edit(
 
 
 def _new_dead_ends(before: MeshConfig, after: MeshConfig) -> list[str]:
-    known = set(routes_left_without_targets(before, ()))
-    return [line for line in routes_left_without_targets(after, ()) if line not in known]
+    known = set(left_without_targets(before, ()))
+    return [line for line in left_without_targets(after, ()) if line not in known]
 
 
 def _move_for(
@@ -225,9 +230,11 @@ __all__ = [
     "MeshChange",
     "MeshEditError",
     "inverse",
+    "left_without_targets",
     "mesh_diff",
     "move_inbound",
     "predicted_rates",
+    "removal_warnings",
     "replace_routes",
     "replace_service_policy",
     "reroute",

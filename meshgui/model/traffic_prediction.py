@@ -1,10 +1,15 @@
-"""What a config change would do to the traffic: req/s into each node, now and after.
+"""What a config change would do to the traffic: the rate into each node, now and after.
 
 The sidecars report the req/s each node receives; the configs say what share of each
 destination's traffic goes to each node. For every destination whose shares change, its total
 req/s is estimated from the nodes only it sends to, what it sends now is taken off the nodes
 and what it would send after is added. Traffic into a destination is assumed to spread evenly
 over its routes (which route matches depends on the requests, which the config cannot know).
+
+A TCP service has no routes: its traffic goes to its own live instances, in whatever unit the
+caller counts it (bytes/s, connections/s). Each destination is worked out on its own, so rates
+in different units may share one mapping. Within a node, traffic spreads over its live
+instances by endpoint weight (`predicted_instance_rates`).
 """
 
 from __future__ import annotations
@@ -64,11 +69,73 @@ def destination_shares(mesh: MeshConfig, destination: str, node_of: NodeOf) -> d
         for backend in route.backends:
             if backend.weight <= 0:
                 continue
-            config = mesh.services[backend.service]
-            selected = config.endpoints_in_subset(backend.subset)
-            live = [] if config.drained else [e for e in selected if not e.drained]
             part = backend.weight / total / len(routes)
-            for version, fraction in version_weights(live).items():
-                node = node_of(backend.service, version)
-                shares[node] = shares.get(node, 0.0) + part * fraction
+            _add_shares(shares, mesh, backend.service, backend.subset, part, node_of)
+    if mesh.services[destination].protocol == "tcp":
+        _add_shares(shares, mesh, destination, None, 1.0, node_of)
     return shares
+
+
+def _add_shares(
+    shares: dict[str, float],
+    mesh: MeshConfig,
+    service: str,
+    subset: str | None,
+    part: float,
+    node_of: NodeOf,
+) -> None:
+    config = mesh.services[service]
+    selected = config.endpoints_in_subset(subset)
+    live = [] if config.drained else [e for e in selected if not e.drained]
+    for version, fraction in version_weights(live).items():
+        node = node_of(service, version)
+        shares[node] = shares.get(node, 0.0) + part * fraction
+
+
+def predicted_instance_rates(
+    before: MeshConfig,
+    after: MeshConfig,
+    nodes_after: Mapping[str, float],
+) -> dict[str, dict[str, float]]:
+    """Per node whose live instances change (drained, undrained, added, removed, reweighted):
+    the rate each of its instances would get after, out of the node's predicted rate in
+    `nodes_after` (node ids as `predicted_rates` takes them), by endpoint weight; an instance
+    that would get nothing (drained, removed) is included with 0."""
+    versioned = {service for service, version in map(split_node_id, nodes_after) if version}
+
+    def node_of(service: str, version: str | None) -> str:
+        return node_id(service, version if service in versioned else None)
+
+    old, new = live_instances(before, node_of), live_instances(after, node_of)
+    homes = [*instance_nodes(before, node_of).items(), *instance_nodes(after, node_of).items()]
+    predicted: dict[str, dict[str, float]] = {}
+    for node in sorted(old.keys() | new.keys()):
+        weights = new.get(node, {})
+        if weights == old.get(node, {}):
+            continue  # the balancer keeps spreading the node's traffic as it does now
+        total = sum(weights.values())
+        rate = nodes_after.get(node, 0.0)
+        named = dict.fromkeys(name for name, home in homes if home == node)
+        share = {name: weights.get(name, 0) / total if total else 0.0 for name in named}
+        predicted[node] = {name: rate * fraction for name, fraction in share.items()}
+    return predicted
+
+
+def live_instances(mesh: MeshConfig, node_of: NodeOf) -> dict[str, dict[str, int]]:
+    """node id -> {endpoint name: weight} of the endpoints that may be sent new traffic."""
+    nodes: dict[str, dict[str, int]] = {}
+    for service, config in mesh.services.items():
+        for endpoint in config.endpoints:
+            if not (config.drained or endpoint.drained):
+                node = nodes.setdefault(node_of(service, endpoint.version), {})
+                node[endpoint.name] = endpoint.weight
+    return nodes
+
+
+def instance_nodes(mesh: MeshConfig, node_of: NodeOf) -> dict[str, str]:
+    """endpoint name -> its node id, for every endpoint, drained or not."""
+    return {
+        endpoint.name: node_of(service, endpoint.version)
+        for service, config in mesh.services.items()
+        for endpoint in config.endpoints
+    }

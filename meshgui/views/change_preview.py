@@ -1,5 +1,6 @@
 """The last look before a mesh change goes out: what changes, what could go wrong, the config
-diff, which sidecars will receive it and the req/s each destination is predicted to get.
+diff, which sidecars will receive it, the traffic each destination (and instance, for a drain)
+is predicted to get and where lost traffic goes. With a warning, Enter cancels.
 
 `DiffView` (the coloured unified diff, shared with the journal panel) lives in
 `meshgui.views.diff_view` and is re-exported here with `readable` and the diff colours.
@@ -26,6 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from meshgui.model.mesh_change import mesh_diff
+from meshgui.model.traffic_forecast import (
+    REQUESTS,
+    PredictedTraffic,
+    TrafficForecast,
+    format_traffic,
+)
 
 # Re-exported: the journal panel, the reroute popover and older callers import these from here.
 from meshgui.views.diff_view import ADDED as ADDED
@@ -39,6 +46,8 @@ from meshgui.views.styles import HEALTH_COLOURS, blend, format_rate
 WARNING = HEALTH_COLOURS["DEGRADED"]
 MAX_LISTED_SIDECARS = 12
 """Beyond this many, the sidecar line names the first ones and counts the rest."""
+MIN_DIFF_LINES = 8
+"""However many warnings and rows there are, the diff keeps room for this many lines."""
 NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -58,10 +67,24 @@ def node_label(node: str) -> str:
     return node.replace("@", " ", 1)
 
 
+Predicted = TrafficForecast | Mapping[str, tuple[float, float]]
+"""A forecast, or req/s per node id: (now, after)."""
+
+
+def predicted_rows(predicted: Predicted | Sequence[PredictedTraffic]) -> list[PredictedTraffic]:
+    if isinstance(predicted, TrafficForecast):
+        return list(predicted.rows)
+    if isinstance(predicted, Mapping):
+        return [PredictedTraffic(node, now, after) for node, (now, after) in predicted.items()]
+    return list(predicted)
+
+
 class PredictedRates(QTableWidget):
-    """Destination | req/s now | after | change, one row per node id."""
+    """Destination | req/s now | after | change, one row per node id (or instance). When some
+    rows are in another unit (a TCP service's bytes/s), every number carries its unit."""
 
     COLUMNS = ("Destination", "req/s now", "after", "change")
+    COLUMNS_WITH_UNITS = ("Destination", "now", "after", "change")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.COLUMNS), parent)
@@ -71,26 +94,31 @@ class PredictedRates(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.verticalHeader().setVisible(False)
+        # Rows as tall as a line of text: a forecast of eight rows leaves room for the diff.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
-    def show_rates(self, predicted: Mapping[str, tuple[float, float]]) -> None:
-        self.setRowCount(len(predicted))
+    def show_rates(self, predicted: Predicted | Sequence[PredictedTraffic]) -> None:
+        rows = predicted_rows(predicted)
+        plain = all(row.unit == REQUESTS for row in rows)
+        self.setHorizontalHeaderLabels(list(self.COLUMNS if plain else self.COLUMNS_WITH_UNITS))
+        self.setRowCount(len(rows))
         palette = self.palette()
-        for row, (node, (now, after)) in enumerate(predicted.items()):
-            delta = after - now
+        for index, row in enumerate(rows):
+            delta = row.after - row.now
             sign = "+" if delta > 0 else "-" if delta < 0 else "±"
-            cells = (
-                node_label(node),
-                format_rate(now),
-                format_rate(after),
-                sign + format_rate(abs(delta)),
+            now, after, change = (
+                format_rate(value) if plain else format_traffic(value, row.unit)
+                for value in (row.now, row.after, abs(delta))
             )
-            for column, text in enumerate(cells):
-                self._cell(row, column).setText(text)
+            cells = (row.label, now, after, sign + change)
+            for column, cell in enumerate(cells):
+                self._cell(index, column).setText(cell)
             colour = (ADDED if delta > 0 else REMOVED) if abs(delta) >= 0.05 else None
-            self._cell(row, 3).setForeground(
+            self._cell(index, 3).setForeground(
                 readable(colour, palette)
                 if colour is not None
                 else palette.color(QPalette.ColorRole.PlaceholderText)
@@ -154,7 +182,7 @@ class ChangePreviewDialog(QDialog):
         self,
         change: Any,
         sidecars: Sequence[str],
-        predicted: Mapping[str, tuple[float, float]] | None = None,
+        predicted: Predicted | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -179,13 +207,22 @@ class ChangePreviewDialog(QDialog):
             layout.addWidget(self.warnings_box)
         self.diff_view = DiffView(self)
         self.diff_view.show_diff(mesh_diff(change.before, change.after))
+        self.diff_view.setMinimumHeight(self.diff_view.fontMetrics().lineSpacing() * MIN_DIFF_LINES)
         layout.addWidget(self.diff_view, 1)
         self.rates: PredictedRates | None = None
-        if predicted:
+        self.traffic_notes: QLabel | None = None
+        rows = predicted_rows(predicted) if predicted is not None else []
+        if rows:
             layout.addWidget(QLabel("Predicted traffic per destination:", self))
             self.rates = PredictedRates(self)
-            self.rates.show_rates(predicted)
+            self.rates.show_rates(rows)
             layout.addWidget(self.rates)
+        notes = predicted.notes if isinstance(predicted, TrafficForecast) else ()
+        if notes:
+            self.traffic_notes = QLabel("\n".join(notes), self)
+            self.traffic_notes.setObjectName("trafficNotes")
+            self.traffic_notes.setWordWrap(True)
+            layout.addWidget(self.traffic_notes)
         self.sidecars_label = QLabel(sidecars_text(sidecars), self)
         self.sidecars_label.setObjectName("previewSidecars")
         self.sidecars_label.setWordWrap(True)
@@ -211,4 +248,5 @@ class ChangePreviewDialog(QDialog):
             self.apply_button.setDefault(True)
             self.apply_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
             self.apply_shortcut.activated.connect(self.apply_button.click)
-        self.resize(760, 560)
+        room = self.screen().availableGeometry().height() * 9 // 10
+        self.resize(760, min(max(560, self.sizeHint().height()), room))

@@ -1,10 +1,13 @@
-"""Predicted req/s per node after a change, from the req/s now and the two configs."""
+"""Predicted rates per node (and per instance) after a change, from the rates now and the two
+configs; TCP services in whatever unit the caller counts them."""
 
 from __future__ import annotations
 
 import pytest
 
 from meshgui.model.mesh_edits import predicted_rates, reroute, set_drained
+from meshgui.model.traffic_prediction import predicted_instance_rates
+from proxy.config import MeshConfig
 from tests.meshgui.model.demo_mesh import demo_mesh
 
 
@@ -53,3 +56,27 @@ def test_an_unchanged_config_predicts_the_rates_of_now() -> None:
     mesh = demo_mesh()
     now = {"inventory@v1": 3.0, "inventory@v2": 4.0, "cart": 1.5}
     assert predicted_rates(mesh, mesh.with_version(7), now) == now
+
+
+def test_a_tcp_service_is_predicted_from_its_instances() -> None:
+    mesh = demo_mesh()
+    drained = set_drained(mesh, "inventory-db", None, True).after
+    now = {"inventory-db": 2100.0, "inventory": 125.0}
+    assert predicted_rates(mesh, drained, now) == {"inventory-db": 0.0, "inventory": 125.0}
+    removed = MeshConfig(version=mesh.version + 1)
+    predicted = predicted_rates(mesh, removed, now)
+    assert predicted["inventory-db"] == 0.0 and predicted["inventory"] == 0.0
+    assert set(predicted.values()) == {0.0}  # every service that sent anywhere: nothing left
+
+
+def test_a_drained_instance_hands_its_share_to_the_others_of_its_node() -> None:
+    mesh = demo_mesh()
+    drained = set_drained(mesh, "inventory", "inventory-1", True).after
+    assert predicted_instance_rates(mesh, drained, {"inventory": 125.0}) == {
+        "inventory": {"inventory-1": 0.0, "inventory-2": 125.0}
+    }
+    by_version = {"inventory@v1": 0.0, "inventory@v2": 125.0}
+    assert predicted_instance_rates(mesh, drained, by_version) == {
+        "inventory@v1": {"inventory-1": 0.0}
+    }
+    assert predicted_instance_rates(mesh, mesh.with_version(5), {"inventory": 125.0}) == {}

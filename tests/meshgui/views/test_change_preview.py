@@ -1,5 +1,6 @@
-"""The change preview: the summary in the title, warnings that Enter cannot wave through, a
-coloured diff readable in light and dark palettes, the sidecars it goes to and predicted rates."""
+"""The change preview: the summary in the title, warnings that Enter cannot wave through (Apply
+Anyway takes a click or Alt+A), a coloured diff readable in light and dark palettes, the
+sidecars it goes to, and predicted traffic: per destination, per instance, in each unit."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from meshgui.demo.mesh_config import mesh_config
 from meshgui.demo.plan import DemoPlan
 from meshgui.model.mesh_change import mesh_diff
 from meshgui.model.mesh_edits import reroute, set_drained
+from meshgui.model.traffic_forecast import BYTES, PredictedTraffic, TrafficForecast
 from meshgui.views.change_preview import ADDED, REMOVED, ChangePreviewDialog, DiffView
 from proxy.config import MeshConfig
 
@@ -125,6 +127,25 @@ def test_warnings_are_prominent_and_enter_does_not_apply(qtbot: QtBot) -> None:
     assert clicked.result() == QDialog.DialogCode.Accepted
 
 
+def test_apply_anyway_has_a_mnemonic(qtbot: QtBot) -> None:
+    change = set_drained(demo_mesh(), "inventory", None, True)
+    dialog = shown(qtbot, ChangePreviewDialog(change, SIDECARS))
+    QTest.keyClick(dialog, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    # A mnemonic "animates" the click: it lands a moment later.
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=3000)
+
+
+def test_a_drain_diff_is_the_line_it_adds(qtbot: QtBot) -> None:
+    change = set_drained(demo_mesh(), "inventory", "inventory-1", True)
+    dialog = shown(qtbot, ChangePreviewDialog(change, SIDECARS))
+    changed = [
+        line
+        for line in dialog.diff_view.toPlainText().splitlines()
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    assert changed == ["+      drained: true"]
+
+
 def test_no_sidecar_means_nothing_to_apply(qtbot: QtBot) -> None:
     change = reroute(demo_mesh(), "recommendations", "recommendations", "recommendations-lite", 0.1)
     dialog = shown(qtbot, ChangePreviewDialog(change, []))
@@ -175,3 +196,30 @@ def test_an_empty_diff_says_so(qtbot: QtBot) -> None:
     view.show_diff("")
     assert view.toPlainText() == "The config text does not change."
     assert view.isReadOnly()
+
+
+def test_a_forecast_shows_instances_tcp_units_and_where_traffic_goes(qtbot: QtBot) -> None:
+    change = set_drained(demo_mesh(), "inventory", "inventory-1", True)
+    forecast = TrafficForecast(
+        (
+            PredictedTraffic("inventory", 60.0, 0.0, instance="inventory-1"),
+            PredictedTraffic("inventory", 65.0, 125.0, instance="inventory-2"),
+            PredictedTraffic("inventory-db", 2100.0, 0.0, BYTES),
+        ),
+        ("Traffic of inventory-1 (60 req/s) would go to inventory-2 (100%).",),
+    )
+    dialog = shown(qtbot, ChangePreviewDialog(change, SIDECARS, forecast))
+    assert dialog.rates is not None
+    assert dialog.rates.rows() == [
+        ("inventory-1 (inventory)", "60 req/s", "0 req/s", "-60 req/s"),
+        ("inventory-2 (inventory)", "65 req/s", "125 req/s", "+60 req/s"),
+        ("inventory-db", "2.1 kB/s", "0 B/s", "-2.1 kB/s"),
+    ]
+    header = dialog.rates.horizontalHeaderItem(1)
+    assert header is not None and header.text() == "now"  # the unit is in every number
+    assert dialog.traffic_notes is not None and dialog.traffic_notes.isVisible()
+    assert dialog.traffic_notes.text() == forecast.notes[0]
+    assert dialog.rates.height() >= dialog.rates.fitted_height()  # no row cut off
+
+    nothing = shown(qtbot, ChangePreviewDialog(change, SIDECARS, TrafficForecast()))
+    assert nothing.rates is None and nothing.traffic_notes is None
