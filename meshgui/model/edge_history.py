@@ -15,8 +15,8 @@ import numpy as np
 
 from meshgui.model.types import EdgeHistory, FloatArray
 
-METRICS = 5
-"""rps, error %, p50, p90, p99 (the order of `EdgeHistory`'s value fields)."""
+METRICS = 6
+"""rps, error %, p50, p90, p99, tries failed % (the order of `EdgeHistory`'s value fields)."""
 _MIN_CAPACITY = 64
 _GROWTH = 1.5
 
@@ -93,7 +93,7 @@ class EdgeHistoryStore:
         """The last `seconds` up to the newest step, fine where it reaches, coarse before."""
         if self.last_step is None:
             empty = np.zeros(0)
-            return EdgeHistory(empty, empty, empty, empty, empty, empty)
+            return EdgeHistory(empty, empty, empty, empty, empty, empty, empty)
         fine = self.fine
         steps = max(1, math.ceil(seconds / fine.step_s))
         first = self.last_step - steps + 1

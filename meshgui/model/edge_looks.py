@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from meshgui.model.health import DEGRADED_ERROR_PCT, FAILING_ERROR_PCT
 from meshgui.model.types import FloatArray
 
 BoolArray = npt.NDArray[np.bool_]
@@ -26,6 +27,11 @@ MIN_EDGE_WIDTH = 1.2
 MAX_EDGE_WIDTH = 9.0
 WIDTH_PER_DECADE = 1.6
 WIDTH_STEPS_PER_UNIT = 2
+HEALTH_STEPS = (DEGRADED_ERROR_PCT, FAILING_ERROR_PCT)
+"""An HTTP label names the share of tries that failed (retried ones included) when that share
+crosses more of these than the calls' error share does: when retries hid the failures that
+make the edge amber or red, the label says so; otherwise it stays short (the tooltip and the
+details dock always give both)."""
 _HAIR = 1e-9
 """Relative nudge: far above a float's rounding error, far below any label's precision."""
 _BRANCH = 1e13
@@ -39,6 +45,8 @@ _BYTES = ((1e9, 1e-8), (1e6, 1e-5), (1e3, 1e-2), (0.0, 1.0))
 `round(value * scale)` (`format_rate`: 1.2k, 120, 1.2; `format_pct`: 12%, 1.2%, <0.1%;
 `format_ms`: 1.20 s, 120 ms, 1.2 ms; `format_bytes_per_s`: GB/s .. B/s). Zero has a branch of its
 own (0, 0%), as does a missing value (n/a)."""
+_NOT_SHOWN = -2.0
+"""The tries-failed share's row where the label leaves it out (written codes are -1 and up)."""
 
 
 def _written(values: FloatArray, branches: tuple[tuple[float, float], ...]) -> FloatArray:
@@ -49,6 +57,25 @@ def _written(values: FloatArray, branches: tuple[tuple[float, float], ...]) -> F
         chosen = above & (code == 0.0) & (values > 0.0)
         code = np.where(chosen, (len(branches) - branch) * _BRANCH + np.rint(values * scale), code)
     return np.where(np.isnan(values), -1.0, code)
+
+
+def tries_set_colour(error_pct: float, tries_failed_pct: float) -> bool:
+    """Whether the failed tries, not the failed calls, make the edge amber or red: its label
+    then names them (`HEALTH_STEPS`)."""
+    return sum(tries_failed_pct >= step for step in HEALTH_STEPS) > sum(
+        error_pct >= step for step in HEALTH_STEPS
+    )
+
+
+def _tries_written(
+    error_pct: FloatArray, tries_failed_pct: FloatArray, http: BoolArray
+) -> FloatArray:
+    """The tries-failed share as written, where the label names it (`tries_set_colour`)."""
+    steps_crossed = np.zeros_like(tries_failed_pct)
+    for step in HEALTH_STEPS:
+        steps_crossed += (tries_failed_pct >= step).astype(np.float64) - (error_pct >= step)
+    shown = http & (steps_crossed > 0)
+    return np.where(shown, _written(tries_failed_pct, _PCT), _NOT_SHOWN)
 
 
 def width_steps(rps: FloatArray) -> FloatArray:
@@ -68,12 +95,14 @@ class LookKeys:
         health_codes: npt.NDArray[np.int64],
         rps: FloatArray,
         error_pct: FloatArray,
+        tries_failed_pct: FloatArray,
         p99_ms: FloatArray,
         bytes_per_s: FloatArray,
         idle: BoolArray,
         tcp: BoolArray,
     ) -> None:
-        """`p99_ms` NaN where there is none; `tcp`: the label shows connections and bytes."""
+        """`p99_ms` NaN where there is none; `tcp`: the label shows connections and bytes;
+        `tries_failed_pct`: `health.tries_failed_percent` of each edge (`edge_views`)."""
         health = health_codes.astype(np.float64)
         steps = [width_steps(rps * (1.0 - _HAIR)), width_steps(rps * (1.0 + _HAIR))]
         self.style: FloatArray = np.vstack([health, *steps])
@@ -88,6 +117,8 @@ class LookKeys:
             for nudged in (values * (1.0 - _HAIR), values * (1.0 + _HAIR)):
                 written = _written(nudged, branches)
                 rows.append(written if shown is None else np.where(shown, written, 0.0))
+        for hair in (1.0 - _HAIR, 1.0 + _HAIR):
+            rows.append(_tries_written(error_pct * hair, tries_failed_pct * hair, http))
         self.label: FloatArray = np.vstack(rows)
 
     def unsure(self) -> BoolArray:

@@ -28,6 +28,21 @@ def error_percent(errors_per_s: FloatArray, rps: FloatArray) -> FloatArray:
     return np.divide(errors_per_s * 100.0, rps, out=np.zeros_like(rps), where=rps > 0.0)
 
 
+def tries_failed_percents(
+    rps: FloatArray, error_pct: FloatArray, retries_per_s: FloatArray
+) -> FloatArray:
+    """`health.tries_failed_percent` of every edge at once: the same float operations in the
+    same order, so the same answers (the label shows it; `edge_looks` must see what it shows)."""
+    tries = rps + retries_per_s
+    failed: FloatArray = np.divide(
+        100.0 * (rps * error_pct / 100.0 + retries_per_s),
+        tries,
+        out=np.zeros_like(tries),
+        where=tries > 0.0,
+    )
+    return failed
+
+
 def edge_healths(
     rps: FloatArray, error_pct: FloatArray, retries_per_s: FloatArray, end_gone: BoolArray
 ) -> list[NodeHealth]:
@@ -41,14 +56,7 @@ def edge_health_codes(
 ) -> IntArray:
     """`edge_healths` as indexes into `HEALTHS`: the same float operations in the same order as
     `health.edge_health`, so the same answers; per edge it cost more than the rest."""
-    tries = rps + retries_per_s
-    tries_failed = np.divide(
-        100.0 * (rps * error_pct / 100.0 + retries_per_s),
-        tries,
-        out=np.zeros_like(tries),
-        where=tries > 0.0,
-    )
-    worst = np.maximum(error_pct, tries_failed)
+    worst = np.maximum(error_pct, tries_failed_percents(rps, error_pct, retries_per_s))
     by_errors = np.where(worst >= FAILING_ERROR_PCT, 4, np.where(worst >= DEGRADED_ERROR_PCT, 3, 2))
     codes: IntArray = np.where(rps <= 0.0, end_gone.astype(np.int64), by_errors)
     return codes
@@ -102,6 +110,7 @@ class EdgeViewCache:
             codes,
             rps,
             error_pct,
+            tries_failed_percents(rps, error_pct, totals.edge_retries_per_s),
             quantiles[-1],
             totals.edge_bytes_per_s,
             (rps == 0.0) & (totals.edge_bytes_per_s == 0.0) & (in_flight == 0.0),

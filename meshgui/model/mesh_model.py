@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from meshgui.model.edge_history import EdgeHistoryStore
-from meshgui.model.edge_views import EdgeViewCache, error_percent
+from meshgui.model.edge_views import EdgeViewCache, error_percent, tries_failed_percents
 from meshgui.model.node_views import NodeViewCache
 from meshgui.model.row_edges import RowEdges
 from meshgui.model.shown_topology import shown_topology
@@ -167,7 +167,7 @@ class MeshModel:
             edge = self._index.edge_ids.get(key)
             if edge is None:
                 empty = np.zeros(0)
-                return EdgeHistory(empty, empty, empty, empty, empty, empty)
+                return EdgeHistory(empty, empty, empty, empty, empty, empty, empty)
             return self._history.read(edge, seconds)
 
     def changed_edges(self) -> EdgeChanges:
@@ -229,6 +229,12 @@ class MeshModel:
 def _history_row(totals: WindowTotals) -> FloatArray:
     rps = totals.edge_rps
     error_pct = np.where(rps > 0.0, error_percent(totals.edge_errors_per_s, rps), np.nan)
+    tries_failed = tries_failed_percents(rps, error_pct, totals.edge_retries_per_s)
     return np.vstack(
-        (np.where(totals.edge_reported, rps, np.nan), error_pct, totals.edge_quantiles_ms)
+        (
+            np.where(totals.edge_reported, rps, np.nan),
+            error_pct,
+            totals.edge_quantiles_ms,
+            np.where(rps > 0.0, tries_failed, np.nan),
+        )
     )

@@ -165,3 +165,5 @@ class EdgeHistory:
     p50_ms: FloatArray
     p90_ms: FloatArray
     p99_ms: FloatArray
+    tries_failed_pct: FloatArray | None = None
+    """Share of the tries that failed, retried ones included; None where not recorded."""

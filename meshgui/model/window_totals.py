@@ -48,7 +48,9 @@ class WindowTotals:
     node_bytes_in_per_s: FloatArray
     node_p99_ms: FloatArray
     instance_rps: FloatArray
+    """Tries each instance served: its callers retried some of them elsewhere."""
     instance_errors_per_s: FloatArray
+    """Tries that failed there, retried ones included."""
 
 
 def window_totals(
@@ -92,6 +94,8 @@ def window_totals(
     source, destination = index.edge_node_arrays()
     node_histograms = _sum_rows_by(destination, histograms, nodes)
     placed = instance >= 0
+    tries = per_second[:, COUNT] + per_second[:, RETRIES]
+    failed_tries = per_second[:, ERRORS] + per_second[:, RETRIES]
     edge_retries, edge_bytes = by_edge(RETRIES), by_edge(BYTES)
     return WindowTotals(
         edge_rps=edge_rps,
@@ -107,8 +111,11 @@ def window_totals(
         node_rps_out=_sum_by(source, edge_rps, nodes),
         node_bytes_in_per_s=_sum_by(destination, edge_bytes, nodes),
         node_p99_ms=histogram_quantiles(bounds, node_histograms, (0.99,))[0],
-        instance_rps=_sum_by(instance[placed], per_second[placed, COUNT], instances),
-        instance_errors_per_s=_sum_by(instance[placed], per_second[placed, ERRORS], instances),
+        # Tries, not calls: a caller counts a retry on the endpoint whose try failed and the
+        # call's outcome on its last try's, so an instance's tries are its calls plus its retries
+        # and its failed tries its errors plus its retries (`TrafficStats.as_tries`).
+        instance_rps=_sum_by(instance[placed], tries[placed], instances),
+        instance_errors_per_s=_sum_by(instance[placed], failed_tries[placed], instances),
     )
 
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from meshgui.views.edge_charts import EdgeCharts
 from meshgui.views.instance_table import InstanceTable, drain_action_text
-from meshgui.views.styles import exact_ms, health_name
+from meshgui.views.styles import health_name
+from meshgui.views.tooltips import NBSP, failures_text, figures, ms_figures
 
 HistorySource = Callable[[Any, float], Any]  # (EdgeKey, seconds) -> EdgeHistory
 
@@ -55,7 +56,8 @@ class NodeDetails(QWidget):
         layout.addLayout(buttons)
         self._update_drain_button()
 
-    def show_node(self, name: str, node: Any | None) -> None:
+    def show_node(self, name: str, node: Any | None, retries_in: float = 0.0) -> None:
+        """`retries_in`: retries per second of the calls into the node (its inbound edges')."""
         self.title.setText(name)
         if node is None:
             self.summary.setText("This service is no longer in the mesh.")
@@ -63,8 +65,9 @@ class NodeDetails(QWidget):
             self._update_drain_button()
             return
         self.summary.setText(
-            f"{health_name(node.health).lower()} · {node.rps_in:.2f} req/s in · "
-            f"{node.error_pct:.2f}% errors · p99 {exact_ms(node.p99_ms)}"
+            f"{health_name(node.health).lower()} · {figures(node.rps_in)}{NBSP}req/s{NBSP}in · "
+            f"p99{NBSP}{ms_figures(node.p99_ms)}\n"
+            + failures_text(node.rps_in, node.error_pct, retries_in)
         )
         self.table.show_instances(node.instances)
         self._update_drain_button()
@@ -164,5 +167,15 @@ class DetailsDock(QDockWidget):
             if self._history is not None:
                 self.charts.show_history(self._history(key, self.charts.window_s))
         elif self.selected_node is not None:
-            node = view.nodes.get(self.selected_node) if view is not None else None
-            self.node_details.show_node(self.selected_node, node)
+            name = self.selected_node
+            node = view.nodes.get(name) if view is not None else None
+            self.node_details.show_node(name, node, retries_into(view, name))
+
+
+def retries_into(view: Any, node: str) -> float:
+    """Retries per second of the calls into `node`: of its inbound edges, as the node's colour
+    counts them. Reads the keys of every edge but builds only the inbound edges' views."""
+    if view is None:
+        return 0.0
+    edges = view.edges
+    return float(sum(edges[key].stats.retries_per_s for key in edges if key.destination == node))

@@ -10,8 +10,13 @@ import pytest
 
 from meshgui.model import EdgeKey, MeshModel
 from meshgui.model.edge_view_map import _slot_setters
-from meshgui.model.edge_views import edge_healths
-from meshgui.model.health import DEGRADED_ERROR_PCT, FAILING_ERROR_PCT, edge_health
+from meshgui.model.edge_views import edge_healths, tries_failed_percents
+from meshgui.model.health import (
+    DEGRADED_ERROR_PCT,
+    FAILING_ERROR_PCT,
+    edge_health,
+    tries_failed_percent,
+)
 from meshgui.model.types import EdgeStats, EdgeView
 from tests.meshgui.model.snapshots import FakeClock, ok_edge, snapshot, workload
 
@@ -35,6 +40,22 @@ def test_every_edge_gets_the_health_edge_health_gives_it() -> None:
     ]
     assert edge_healths(rps, error_pct, retries, end_gone) == expected
     assert len(set(expected)) == 5  # every health was met
+
+
+def test_every_edge_gets_the_failed_tries_share_its_label_computes() -> None:
+    """Bit for bit: the canvas's label (`tries_failed_percent`) and the model's look keys
+    (`tries_failed_percents`) must agree on which side of a threshold a share lies."""
+    rng = np.random.default_rng(3)
+    n = 5_000
+    rps = np.where(rng.random(n) < 0.1, 0.0, rng.lognormal(2.0, 2.0, n))
+    error_pct = np.where(rng.random(n) < 0.5, 0.0, rng.uniform(0.0, 100.0, n))
+    retries = np.where(rng.random(n) < 0.3, 0.0, rng.lognormal(0.0, 2.0, n))
+    expected = [
+        tries_failed_percent(r, e, t)
+        for r, e, t in zip(rps.tolist(), error_pct.tolist(), retries.tolist(), strict=True)
+    ]
+    assert tries_failed_percents(rps, error_pct, retries).tolist() == expected
+    assert tries_failed_percents(np.zeros(1), np.zeros(1), np.zeros(1)).tolist() == [0.0]
 
 
 def test_no_edges_no_healths() -> None:

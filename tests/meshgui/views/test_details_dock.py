@@ -3,17 +3,23 @@ chosen window), and a selected service's instances with their state and rates.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pytestqt.qtbot import QtBot
 
 from meshgui.views.details_dock import DetailsDock
 from meshgui.views.instance_table import COLUMNS
 from tests.meshgui.views.fakes import (
+    CART_INVENTORY,
     RECOMMENDATIONS_TAGS,
     WEB_CART,
+    WEB_INVENTORY,
     FakeModel,
+    edge,
     instance,
     node,
     retail_view,
+    stats,
 )
 
 
@@ -42,7 +48,7 @@ def test_the_selected_edge_alone_is_charted(qtbot: QtBot) -> None:
     assert dock.pages.currentWidget() is dock.charts
     assert model.history_calls == [(WEB_CART, 300.0), (WEB_CART, 300.0)]
     assert dock.charts.title.text() == "web → cart (http)"
-    assert "120.30 req/s" in dock.charts.summary.text()
+    assert "120\u00a0req/s" in dock.charts.summary.text()
     x, _ = dock.charts.rate_curve.getOriginalDataset()
     assert x is not None and len(x) == 300
     _, p99 = dock.charts.latency_curves["p99_ms"].getOriginalDataset()
@@ -96,3 +102,20 @@ def test_a_selected_service_lists_its_instances(qtbot: QtBot) -> None:
     assert model.history_calls == []
     dock.select_node(None)
     assert dock.pages.currentWidget() is dock.empty
+
+
+def test_a_flaky_service_shows_the_tries_its_callers_retried(qtbot: QtBot) -> None:
+    """No call into inventory failed, yet its callers retried 4.5 tries a second: the header
+    says so beside the 0 %, as the node's amber colour does."""
+    view = retail_view()
+    edges = dict(view.edges)
+    edges[CART_INVENTORY] = edge(CART_INVENTORY, stats(47.0, 0.0, retries_per_s=4.0))
+    edges[WEB_INVENTORY] = edge(WEB_INVENTORY, stats(3.0, 0.0, retries_per_s=0.5))
+    nodes = dict(view.nodes)
+    nodes["inventory"] = replace(nodes["inventory"], rps_in=50.0, error_pct=0.0, p99_ms=48.66)
+    dock = shown_dock(qtbot, FakeModel(replace(view, nodes=nodes, edges=edges)))
+    dock.select_node("inventory")
+    first, second = dock.node_details.summary.text().replace("\u00a0", " ").split("\n")
+    assert first == "disconnected · 50.0 req/s in · p99 48.7 ms"
+    # 4.5 retries over 54.5 tries: 8.26 % of the tries failed.
+    assert second == "0% of calls failed · 8.26% of tries failed · 4.50 retries/s"

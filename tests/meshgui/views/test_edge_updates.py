@@ -111,7 +111,7 @@ def test_an_edge_swapped_for_another_in_one_refresh_is_redrawn(
     view = retail_view()
     swapped = EdgeKey("cart", "web", "http")
     edges = {k: v for k, v in view.edges.items() if k != WEB_INVENTORY}
-    edges[swapped] = edge(swapped, stats(9.0))
+    edges[swapped] = edge(swapped, stats(9.0, retries_per_s=0.0))
     assert len(edges) == len(view.edges)
     shown_canvas.apply_view(replace(view, edges=edges), changed={WEB_INVENTORY, swapped})
     assert shown_canvas.edge_item(WEB_INVENTORY) is None
