@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from meshgui import __version__
 from meshgui.frozen import RUN_MODULE_FLAG, run_module
@@ -19,10 +20,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Headless config export: meshgui export --help",
     )
     parser.add_argument("--version", action="version", version=f"meshgui {__version__}")
-    parser.add_argument(
+    mesh = parser.add_mutually_exclusive_group()
+    mesh.add_argument(
         "--demo",
         action="store_true",
         help="start the embedded demo mesh in the background and connect to it",
+    )
+    mesh.add_argument(
+        "--connection-file",
+        metavar="FILE",
+        help="connect at start to the sidecars listed in FILE (as mesh-demo writes), instead "
+        "of the profile used last; the file is not saved as a profile",
     )
     parser.add_argument(
         "--screenshot",
@@ -37,6 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="quit after this many seconds (the screenshot, if asked for, is taken just before)",
     )
     return parser
+
+
+def connection_file_problem(path: str) -> str | None:
+    """Why the connection file at `path` cannot be used (one line), or None. Checked before Qt
+    loads, so a typo in the path is said on the terminal, not in a window that opens for
+    nothing."""
+    from meshgui.connection_file import error_line, load_connection_file
+    from proxy.config import ConfigError
+
+    try:
+        connection = load_connection_file(Path(path))
+    except ConfigError as exc:
+        return error_line(exc)
+    return None if connection.sidecars else f"{path}: lists no sidecars"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,6 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.exit_after is not None and args.exit_after < 0:
         print("meshgui: --exit-after must be zero or more seconds", file=sys.stderr)
         return 2
+    if args.connection_file is not None:
+        problem = connection_file_problem(args.connection_file)
+        if problem is not None:
+            print(f"meshgui: {problem}", file=sys.stderr)
+            return 2
 
     from meshgui.qt_check import explain_qt_import_failure
 

@@ -1,5 +1,6 @@
-"""Starts the desktop app: the QApplication, the main window, and the scripted
-`--screenshot FILE --exit-after SECONDS` mode that tests and reviews use."""
+"""Starts the desktop app: the QApplication, the main window connected to the last profile (or
+to `--demo`, or to `--connection-file FILE`), and the scripted `--screenshot FILE --exit-after
+SECONDS` mode that tests and reviews use."""
 
 from __future__ import annotations
 
@@ -105,6 +106,16 @@ def start_demo(app: QApplication, window: MainWindow) -> DemoLauncher:
     return launcher
 
 
+def open_connection_file(window: MainWindow, path: str) -> bool:
+    """`meshgui --connection-file FILE`: connect to the sidecars FILE lists, the way `--demo`
+    does: not saved as a profile nor remembered as the last one (a file is one run's mesh; the
+    Connect dialog is where operators keep profiles). Says the outcome on the terminal too."""
+    connected = window.connect_connection_file(path)
+    line = f"meshgui: {window.statusBar().currentMessage()}"
+    print(line, file=sys.stdout if connected else sys.stderr, flush=True)
+    return connected
+
+
 def keep_gc_pauses_short(canvas: TopologyCanvas) -> None:
     """Once a mesh is drawn and laid out, its objects (canvas items, the model's index, views)
     are long-lived: `gc.freeze()` takes them out of the cyclic collector's full passes, which at
@@ -141,6 +152,8 @@ def run_app(args: argparse.Namespace) -> int:
         window.statusBar().showMessage(status.message)
     if args.demo:
         start_demo(app, window)  # kept alive by the quit hook and the poll timer
+    elif getattr(args, "connection_file", None):
+        open_connection_file(window, args.connection_file)
     else:
         window.reconnect_last_profile()
     window.show()

@@ -1,6 +1,9 @@
 """File > Export Config: the mesh config as native mesh-proxy YAML, Istio, Gateway API and Envoy
 files in a folder, with what each target could not express shown after writing.
 
+A failure is said as one: an error icon and the app's error red on a red tint, the field at fault
+outlined and focused; it stays until the operator changes what was asked.
+
 The formats, folder and namespace chosen are remembered (QSettings). Files already in the folder
 are replaced only after the operator agreed to it, and each is written whole or not at all.
 """
@@ -11,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +36,8 @@ from PySide6.QtWidgets import (
 from meshgui.export.common import ExportResult
 from meshgui.export.files import write_file
 from meshgui.export.targets import FILE_NAMES, TARGETS, Target, export_mesh, render_file
+from meshgui.views.error_box import ErrorBox
+from meshgui.views.route_editor_fields import mark_invalid
 from proxy.config import MeshConfig
 
 FOLDER_KEY = "export/folder"
@@ -45,6 +50,7 @@ TARGET_LABELS: dict[Target, str] = {
     "envoy": "&Envoy static bootstrap (envoy.yaml)",
 }
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+BAD_NAMESPACE = "The namespace must be a Kubernetes name: a-z, 0-9 and '-'."
 
 ConfirmReplace = Callable[[QWidget, Sequence[Path]], bool]
 
@@ -103,11 +109,11 @@ class ExportDialog(QDialog):
         for target in TARGETS:
             check = QCheckBox(TARGET_LABELS[target], self)
             check.setChecked(target in remembered)
-            check.toggled.connect(self._update_buttons)
+            check.toggled.connect(self._input_changed)
             self.checks[target] = check
             formats.addWidget(check)
         self.folder = QLineEdit(str(settings.value(FOLDER_KEY, _default_folder())), self)
-        self.folder.textChanged.connect(self._update_buttons)
+        self.folder.textChanged.connect(self._input_changed)
         browse = QPushButton("&Browse…", self)
         browse.clicked.connect(self.browse)
         folder_row = QHBoxLayout()
@@ -117,13 +123,15 @@ class ExportDialog(QDialog):
         self.namespace.setToolTip(
             "Kubernetes namespace of the services (Istio, Gateway API, Envoy)"
         )
-        self.namespace.textChanged.connect(self._update_buttons)
+        self.namespace.textChanged.connect(self._input_changed)
         folder_label = QLabel("&Folder:", self)
         folder_label.setBuddy(self.folder)
         form = QFormLayout()
         form.addRow("Formats:", formats)
         form.addRow(folder_label, folder_row)
         form.addRow("&Namespace:", self.namespace)
+        self.error = ErrorBox(self)
+        self._error_field: QWidget | None = None
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         # A wrapped label's height follows its width only if the layout is told so.
@@ -145,6 +153,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.error)
         layout.addWidget(self.status)
         layout.addWidget(self.report, 1)
         layout.addWidget(self.buttons)
@@ -172,28 +181,43 @@ class ExportDialog(QDialog):
                 self._mesh, targets, folder, namespace=namespace, source=self._source
             )
         except OSError as exc:
-            self.status.setText(f"Could not write into {folder}: {exc.strerror or exc}")
+            self.show_error(_write_failure(folder, exc), self.folder)
             return False
         self._remember(targets, folder, namespace)
         self._show_results(folder)
         return True
 
+    def show_error(self, text: str, field: QWidget, *, focus: bool = True) -> None:
+        """Say `text` as an error with `field` outlined (and focused, its text selected so
+        typing replaces it) until the input changes."""
+        if self._error_field is not None and self._error_field is not field:
+            mark_invalid(self._error_field, False)
+        self._error_field = field
+        mark_invalid(field, True)
+        self.status.clear()  # an earlier "Wrote 2 files" must not sit beside the failure
+        self.error.say(text)
+        if focus:
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(field, QLineEdit):
+                field.selectAll()
+
+    def _input_changed(self) -> None:
+        """What was asked changed: the error about it no longer holds."""
+        self.error.say("")
+        mark_invalid(self._error_field, False)
+        self._error_field = None
+        self._update_buttons()
+
     def _show_results(self, folder: Path) -> None:
         count = sum(len(result.warnings) for result in self.results.values())
         names = ", ".join(FILE_NAMES[target] for target in self.results)
         noun = "file" if len(self.results) == 1 else "files"
-        self.status.setText(
-            f"Wrote {len(self.results)} {noun} to {folder}: {names}. "
-            + (
-                f"{count} settings could not be expressed exactly:"
-                if count
-                else "Nothing was lost."
-            )
-        )
+        lost = f"{count} settings could not be expressed exactly:" if count else "Nothing was lost."
+        self.status.setText(f"Wrote {len(self.results)} {noun} to {folder}: {names}. {lost}")
         groups = [
             "\n".join(
                 [f"{FILE_NAMES[target]} ({len(result.warnings)}):"]
-                + [f"  • {warning}" for warning in result.warnings]
+                + [f"  • {w}" for w in result.warnings]
             )
             for target, result in self.results.items()
             if result.warnings
@@ -210,11 +234,21 @@ class ExportDialog(QDialog):
         ready = bool(self.chosen_targets()) and bool(self.folder.text().strip()) and namespace_ok
         self.export_button.setEnabled(ready)
         if not namespace_ok:
-            self.status.setText("The namespace must be a Kubernetes name: a-z, 0-9 and '-'.")
+            self.show_error(BAD_NAMESPACE, self.namespace, focus=False)  # typing there already
         elif not self.chosen_targets():
             self.status.setText("Choose at least one format.")
         elif not self.results:
             self.status.setText("")
+
+
+def _write_failure(folder: Path, exc: OSError) -> str:
+    if folder.exists() and not folder.is_dir():
+        reason = "that is a file, not a folder"
+    else:
+        reason = exc.strerror or str(exc)
+        if exc.filename and Path(exc.filename).parent == folder:  # a file in it, not it
+            reason += f" ({exc.filename})"
+    return f"Could not write into {folder}: {reason}. Choose a folder you can write into."
 
 
 def _default_folder() -> str:

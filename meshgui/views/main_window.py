@@ -23,6 +23,7 @@ from meshgui.connection_file import error_line, load_connection_file
 from meshgui.profiles import ConnectionProfile, ProfileStore, targets_for
 from meshgui.secrets import TokenStore
 from meshgui.views.bundle_view import leave_bundle, read_only_banner, show_bundle
+from meshgui.views.canvas_placeholder import connecting_text, waiting_text
 from meshgui.views.connection_dialog import ConnectionDialog
 from meshgui.views.details_dock import DetailsDock
 from meshgui.views.find_bar import FindBar
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.sidecars_label = SidecarStatusLabel(self, clock=clock)
         self.sidecars_label.watch(self.session.client, self.statusBar())
         self.sidecars_label.clicked.connect(self.show_sidecar_status)
+        self.sidecars_label.changed.connect(self._say_why_nothing_shows)
         self.age_label = QLabel(self)
         self.age_label.setObjectName("dataAgeLabel")
         self.statusBar().addPermanentWidget(self.age_label)
@@ -151,7 +153,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Profile {profile.name!r} names no sidecars")
             return False
         leave_bundle(self)
-        self.canvas.clear_topology(f"Connecting to {profile.name}…")
+        self.canvas.clear_topology(connecting_text(profile.name))
         self.canvas.set_pinned_positions(self.profiles.positions(profile.name))
         self.history_source = self.session.history
         self.details.set_source(self.session.history)
@@ -227,6 +229,13 @@ class MainWindow(QMainWindow):
 
     def show_sidecar_count(self, connected: int, total: int) -> None:
         self.sidecars_label.set_count(connected, total)
+
+    def _say_why_nothing_shows(self) -> None:
+        """Not "Connecting to X…" for ever: say so once none of the sidecars answers."""
+        health, shown = self.sidecars_label.health, self.canvas.placeholder_text
+        text = waiting_text(shown, self.session.profile_name, health)
+        if text is not None:
+            self.canvas.clear_topology(text)
 
     def show_sidecar_status(self) -> SidecarStatusDialog:
         """The table of every sidecar, missing ones first (View > Sidecar Status)."""

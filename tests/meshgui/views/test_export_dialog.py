@@ -127,7 +127,7 @@ def test_a_folder_that_cannot_be_written_is_said_in_the_dialog(
     shown = dialog(qtbot, mesh, settings)
     choose(shown, blocker, "native")
     assert not shown.export()
-    assert shown.status.text().startswith(f"Could not write into {blocker}")
+    assert shown.error.text().startswith(f"Could not write into {blocker}")
     assert settings.value("export/folder") is None  # a failed folder is not remembered
 
 
@@ -142,7 +142,7 @@ def test_export_needs_a_format_a_folder_and_a_valid_namespace(
     assert shown.export_button.isEnabled()
     shown.namespace.setText("Not_A_Name")
     assert not shown.export_button.isEnabled()
-    assert "namespace must be a Kubernetes name" in shown.status.text()
+    assert "namespace must be a Kubernetes name" in shown.error.text()
     shown.namespace.setText("retail")
     shown.folder.setText("  ")
     assert not shown.export_button.isEnabled()
