@@ -167,6 +167,7 @@ class DemoRun:
         self.say(f"{count} sidecars ready in {seconds:.1f} s")
         print(sidecar_table(connection), file=self.out, flush=True)
         self.say(f"connection file: {self.connection_path}")
+        self.say(f"  open it with: meshgui --connection-file {self.connection_path}")
         self.say(token_note(connection))
         entry = self.plan.entry.inbound_address
         self.say(f"users: {self.options.rate:g} req/s into web's sidecar at {entry}")
