@@ -23,7 +23,6 @@ from meshgui.connection_file import error_line, load_connection_file
 from meshgui.profiles import ConnectionProfile, ProfileStore, targets_for
 from meshgui.secrets import TokenStore
 from meshgui.views.bundle_view import leave_bundle, read_only_banner, show_bundle
-from meshgui.views.canvas_placeholder import connecting_text, waiting_text
 from meshgui.views.connection_dialog import ConnectionDialog
 from meshgui.views.details_dock import DetailsDock
 from meshgui.views.find_bar import FindBar
@@ -32,6 +31,7 @@ from meshgui.views.main_menus import build_menus, make_action
 from meshgui.views.mesh_session import MeshSession, default_model_factory
 from meshgui.views.sidecar_status import SHORTCUT, SidecarStatusDialog, SidecarStatusLabel
 from meshgui.views.topology_canvas import TopologyCanvas
+from meshgui.views.waiting_text import connecting_text, waiting_text
 from proxy.config import ConfigError
 
 GEOMETRY_KEY = "main_window/geometry"

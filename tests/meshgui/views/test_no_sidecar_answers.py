@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from meshgui.client.sidecar_health import SidecarHealth
 from meshgui.client.targets import SidecarTarget
 from meshgui.profiles import ConnectionProfile
-from meshgui.views.canvas_placeholder import waiting_text
 from meshgui.views.main_window import MainWindow
+from meshgui.views.waiting_text import waiting_text
 from tests.harness.keyring_memory import MemoryKeyring
 from tests.meshgui.views.fake_client import FakeClient
 from tests.meshgui.views.fakes import NOW, ColumnLayout
