@@ -7,38 +7,39 @@ Updating an edge is, most of the time, two comparisons: the pen is looked up aga
 the health changed or the rate left the range that rounds to the same width, and zoomed in the
 edge repaints only when its label reads differently. A stats tick touches thousands of edges.
 Zoomed out, the edge paints nothing itself and hands its line and pen to the overview layer.
+
+An edge the layout bent around the layers it skips is drawn through its bends while its nodes
+stay where the layout put them (geometry: `edge_path`, `edge_route`). The overview layer draws
+bent edges straight, from end to end: at that zoom the difference is a pixel or two, and
+thousands of extra segments would cost paint time on every tick.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from meshgui.model.edge_looks import MAX_EDGE_WIDTH
-from meshgui.views.edge_geometry import arrow_head, border_point, head_distance
+from meshgui.views.edge_geometry import arrow_head
 from meshgui.views.edge_label import (
-    LABEL_HEIGHT,
-    LABEL_WIDTH,
     PENDING_LABEL,
     draw_edge_label,
     edge_label,
 )
+from meshgui.views.edge_path import ARROW_SIZE, EdgePathMixin
 from meshgui.views.edge_pen_span import rps_span
-from meshgui.views.node_item import NODE_HEIGHT, NodeItem
+from meshgui.views.edge_route import LaidOutBends
+from meshgui.views.node_item import NodeItem
 from meshgui.views.overview_layer import OverviewLayer
 from meshgui.views.styles import CanvasStyle, health_name
 from meshgui.views.tooltips import edge_tooltip
 
 LABEL_MIN_LOD = 0.5
 """Below this zoom labels are hidden: unreadable, and the largest share of paint time."""
-ARROW_SIZE = 9.0
-PICK_WIDTH = 10.0
 _item_ids = itertools.count()
 
 
@@ -52,11 +53,7 @@ class LiveEdges:
         self.edges: Mapping[Any, Any] = {}
 
 
-class EdgeItem(QGraphicsItem):
-    reroutes = 0
-    """How many times any edge was re-routed: hit-test caches compare it to know they are stale
-    (one int increment per re-route, instead of a callback)."""
-
+class EdgeItem(EdgePathMixin, QGraphicsItem):
     def __init__(
         self,
         edge: Any,
@@ -90,6 +87,10 @@ class EdgeItem(QGraphicsItem):
         self._painted: tuple[Any, ...] | None = None
         """What the last paint showed (`_look`): up close, a new edge repaints if it differs."""
         self._line = QLineF()
+        """The head segment: the whole edge when straight, the last segment when bent."""
+        self._path: QPolygonF | None = None
+        """Border to border through the bends while they hold; None when drawn straight."""
+        self._bends: LaidOutBends | None = None
         self._arrow: QPolygonF | None = None
         self._bounds = QRectF()
         self._label_rect = QRectF()
@@ -119,20 +120,9 @@ class EdgeItem(QGraphicsItem):
             self.pending = pending
             self.set_style(self._style)
 
-    def head_distance(self, point: QPointF, reach: float) -> float | None:
-        """Scene distance from `point` to the arrow's tip, when `point` is on the last `reach`
-        scene units of the edge (where a drag re-points it); None elsewhere."""
-        if self.source is self.target:
-            return None
-        return head_distance(self._line, point, reach)
-
     @property
     def pen(self) -> QPen:
         return self._pen
-
-    @property
-    def overview_geometry(self) -> QLineF:
-        return self._line
 
     @property
     def idle(self) -> bool:
@@ -182,7 +172,7 @@ class EdgeItem(QGraphicsItem):
 
     def sync_overview(self) -> None:
         if self.isVisible() and self.source is not self.target:
-            self._layer.put_edge(self.uid, self._pen_key, self._line)
+            self._layer.put_edge(self.uid, self._pen_key, self.overview_geometry)
         else:
             self._layer.remove_edge(self.uid)
 
@@ -193,55 +183,6 @@ class EdgeItem(QGraphicsItem):
 
     def tooltip_text(self) -> str:
         return edge_tooltip(self.key, self.edge.stats)
-
-    def adjust(self) -> None:
-        """Re-route after a node moved."""
-        EdgeItem.reroutes += 1
-        start, end = self.source.pos(), self.target.pos()
-        self.prepareGeometryChange()
-        if self.source is self.target:
-            self._line = QLineF(start, start)
-            self._label_rect = QRectF(-LABEL_WIDTH / 2, -LABEL_HEIGHT, LABEL_WIDTH, LABEL_HEIGHT)
-            self._label_rect.translate(start.x(), start.y() - NODE_HEIGHT / 2 - 26)
-            self._bounds = self._loop_rect().united(self._label_rect).adjusted(-12, -12, 12, 12)
-            return
-        line = QLineF(start, end)
-        # Both ends in one place (not laid out yet) have no direction, and unitVector() NaNs.
-        normal = line.normalVector().unitVector() if line.length() > 1e-6 else QLineF()
-        shift = QPointF(normal.dx() * self.offset, normal.dy() * self.offset)
-        a, b = start + shift, end + shift
-        self._line = QLineF(border_point(a, b), border_point(b, a))
-        self._arrow = None
-        middle = self._line.pointAt(0.5)
-        if self.offset:  # beside the line, on this edge's side, clear of its twin's label
-            side = math.copysign(LABEL_HEIGHT / 2 + MAX_EDGE_WIDTH / 2 + 2, self.offset)
-            middle += QPointF(normal.dx() * side, normal.dy() * side)
-        self._label_rect = QRectF(0, 0, LABEL_WIDTH, LABEL_HEIGHT)
-        self._label_rect.moveCenter(middle)
-        pad = MAX_EDGE_WIDTH + ARROW_SIZE
-        line_box = QRectF(self._line.p1(), self._line.p2()).normalized()
-        self._bounds = line_box.adjusted(-pad, -pad, pad, pad).united(self._label_rect)
-        self.sync_overview()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        if self.source is self.target:
-            path.addEllipse(self._loop_rect())
-        else:
-            path.moveTo(self._line.p1())
-            path.lineTo(self._line.p2())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(PICK_WIDTH, self._pen.widthF() + 4))
-        shape = stroker.createStroke(path)
-        shape.addRect(self._label_rect)
-        return shape
-
-    def _loop_rect(self) -> QRectF:
-        centre = self.source.pos()
-        return QRectF(centre.x() + 30, centre.y() - NODE_HEIGHT / 2 - 24, 40, 40)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -274,6 +215,8 @@ class EdgeItem(QGraphicsItem):
         if loop:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(self._loop_rect())
+        elif self._path is not None:
+            painter.drawPolyline(self._path)
         else:
             painter.drawLine(self._line)
 

@@ -5,6 +5,10 @@ Python paint per item costs more than all the drawing (DESIGN.md's measurements)
 `OVERVIEW_MAX_SCALE` the canvas turns its items' painting off (they stay for hit-testing,
 dragging and tooltips) and this layer draws every edge as lines grouped by pen, and every node
 as rectangles grouped by health, straight from geometry the items keep up to date.
+
+An edge the layout bent around the layers it skips is drawn here as one straight line from end
+to end: at this zoom the bends are a pixel or two, and drawing every segment of every bent
+edge would triple the lines painted on each tick of a large mesh.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QWidget
 
@@ -26,7 +26,7 @@ from meshgui.views.canvas_input import CanvasInputMixin
 from meshgui.views.canvas_placeholder import CanvasPlaceholder
 from meshgui.views.edge_geometry import edge_offsets
 from meshgui.views.edge_item import EdgeItem, LiveEdges
-from meshgui.views.layout_runner import LayoutFunction, LayoutRunner, Positions
+from meshgui.views.layout_runner import LaidOut, LayoutFunction, LayoutRunner, Positions
 from meshgui.views.node_item import NodeItem
 from meshgui.views.overview_layer import OverviewLayer
 from meshgui.views.pending_edges import PendingEdgesMixin
@@ -78,7 +78,7 @@ class TopologyCanvas(
         self._drag = RerouteDrag(scene, self._style)
         self._layout = LayoutRunner(self, layout_function)
         self._layout.finished.connect(self._apply_layout)
-        self._layout.failed.connect(lambda _job, _why: self._apply_layout(-1, {}))
+        self._layout.failed.connect(lambda _job, _why: self._apply_layout(-1, LaidOut({}, {})))
         self._placeholder = CanvasPlaceholder()
         self.clear_topology("No mesh connected")
         scene.selectionChanged.connect(self._on_selection_changed)
@@ -245,7 +245,9 @@ class TopologyCanvas(
         self._update_edge_visibility()
         self._layout.request(sorted(nodes), sorted({(k.source, k.destination) for k in edges}))
 
-    def _apply_layout(self, _job: int, positions: Positions) -> None:
+    def _apply_layout(self, _job: int, laid_out: LaidOut) -> None:
+        positions = laid_out.positions
+        self._apply_bends(laid_out)
         fallback_x = max((p[0] for p in positions.values()), default=0.0) + 400
         for index, (name, item) in enumerate(sorted(self._nodes.items())):
             if name in self._pinned:
@@ -260,6 +262,21 @@ class TopologyCanvas(
             self._fit_after_layout = False
             self.fit_to_window()
         self.layout_applied.emit()
+
+    def _apply_bends(self, laid_out: LaidOut) -> None:
+        """Give each edge its bends before the nodes move, so that it re-routes once per end
+        moved, not once more after. An edge with a pinned end stays straight: its bends were
+        made for where the layout would have put that node."""
+        bends, positions, pinned = laid_out.bends, laid_out.positions, self._pinned
+        for key, item in self._edges.items():
+            source, destination = key.source, key.destination
+            points = bends.get((source, destination)) if bends else None
+            if points is None or source in pinned or destination in pinned:
+                item.set_bends(None)
+            else:
+                item.set_bends(
+                    points, QPointF(*positions[source]), QPointF(*positions[destination])
+                )
 
     def _nodes_rect(self) -> QRectF:
         rect = QRectF()
