@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QWidget
 
 from meshgui.views.canvas_detail import LevelOfDetailMixin
 from meshgui.views.canvas_input import CanvasInputMixin
+from meshgui.views.canvas_layout import CanvasLayoutMixin
 from meshgui.views.canvas_placeholder import CanvasPlaceholder
 from meshgui.views.edge_geometry import edge_offsets
 from meshgui.views.edge_item import EdgeItem, LiveEdges
@@ -39,7 +40,12 @@ NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
 class TopologyCanvas(
-    SelectionMixin, PendingEdgesMixin, LevelOfDetailMixin, CanvasInputMixin, ZoomableView
+    SelectionMixin,
+    PendingEdgesMixin,
+    LevelOfDetailMixin,
+    CanvasLayoutMixin,
+    CanvasInputMixin,
+    ZoomableView,
 ):
     edge_selected = Signal(object)  # EdgeKey, or None when no edge is selected
     node_selected = Signal(object)  # node id ("inventory", "inventory@v1"), or None
@@ -147,8 +153,12 @@ class TopologyCanvas(
         rect = self._placeholder.say(message, self.font(), self.palette())
         scene.setSceneRect(rect.adjusted(-150, -100, 150, 100))
         self.resetTransform()
-        self.scale_changed()
-        self.centerOn(0, 0)
+        self.fit_rect(rect)  # scaled down in a narrow canvas, never up
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self._placeholder.isVisible() and not self._nodes:
+            self.fit_rect(self._placeholder.sceneBoundingRect())
 
     def set_pinned_positions(self, positions: Positions) -> None:
         """Positions the user chose (saved with the profile); the layout leaves these alone."""
@@ -244,69 +254,6 @@ class TopologyCanvas(
                 existing.adjust()
         self._update_edge_visibility()
         self._layout.request(sorted(nodes), sorted({(k.source, k.destination) for k in edges}))
-
-    def _apply_layout(self, _job: int, laid_out: LaidOut) -> None:
-        positions = laid_out.positions
-        self._apply_bends(laid_out)
-        fallback_x = max((p[0] for p in positions.values()), default=0.0) + 400
-        for index, (name, item) in enumerate(sorted(self._nodes.items())):
-            if name in self._pinned:
-                continue
-            item.setPos(*positions.get(name, (fallback_x, index * 80.0)))
-            if not item.isVisible():
-                item.setVisible(True)
-                item.sync_overview()
-        self._update_edge_visibility()
-        self._update_scene_rect()
-        if self._fit_after_layout and self._nodes:
-            self._fit_after_layout = False
-            self.fit_to_window()
-        self.layout_applied.emit()
-
-    def _apply_bends(self, laid_out: LaidOut) -> None:
-        """Give each edge its bends before the nodes move, so that it re-routes once per end
-        moved, not once more after. An edge with a pinned end stays straight: its bends were
-        made for where the layout would have put that node."""
-        bends, positions, pinned = laid_out.bends, laid_out.positions, self._pinned
-        for key, item in self._edges.items():
-            source, destination = key.source, key.destination
-            points = bends.get((source, destination)) if bends else None
-            if points is None or source in pinned or destination in pinned:
-                item.set_bends(None)
-            else:
-                item.set_bends(
-                    points, QPointF(*positions[source]), QPointF(*positions[destination])
-                )
-
-    def _nodes_rect(self) -> QRectF:
-        rect = QRectF()
-        for item in self._nodes.values():
-            if item.isVisible():
-                rect = rect.united(item.sceneBoundingRect())
-        return rect
-
-    def _update_scene_rect(self) -> None:
-        """The graph plus a margin to pan into: an automatic scene rect only ever grows."""
-        rect = self._nodes_rect()
-        if not rect.isEmpty():
-            margin = max(rect.width(), rect.height(), 1000.0)
-            self.scene().setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
-            self._layer.set_bounds(rect.adjusted(-100, -100, 100, 100))
-
-    def _update_edge_visibility(self) -> None:
-        for item in [*self._edges.values(), *self._ghosts.values()]:
-            visible = item.source.isVisible() and item.target.isVisible()
-            if visible != item.isVisible():
-                item.setVisible(visible)
-                item.sync_overview()
-
-    def relayout(self) -> None:
-        """Forget the user's positions and lay the whole graph out again."""
-        self._pinned.clear()
-        self._fit_after_layout = True
-        self.positions_changed.emit()
-        edges = sorted({(k.source, k.destination) for k in self._edges})
-        self._layout.request(sorted(self._nodes), edges)
 
     def _on_node_moved(self, moved: NodeItem) -> None:
         for item in {moved, *(i for i in self.scene().selectedItems() if isinstance(i, NodeItem))}:
