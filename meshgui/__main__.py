@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +62,10 @@ def connection_file_problem(path: str) -> str | None:
     return None if connection.sidecars else f"{path}: lists no sidecars"
 
 
+def _quit_before_the_window(_signum: int, _frame: object) -> None:
+    raise SystemExit(130)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == [RUN_MODULE_FLAG]:
@@ -85,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"meshgui: {problem}", file=sys.stderr)
             return 2
 
+    # Ctrl-C while Qt loads and the window comes up: leave quietly, not with a traceback. The
+    # app installs its own handler (an orderly quit) once its event loop can run it.
+    signal.signal(signal.SIGINT, _quit_before_the_window)
     from meshgui.qt_check import explain_qt_import_failure
 
     try:
