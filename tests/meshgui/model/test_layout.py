@@ -6,10 +6,10 @@ import random
 import time
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from meshgui.model import layered_layout
 from meshgui.model.layout_cycles import greedy_acyclic_order
+from tests.meshgui.model.graph_strategies import acyclic_graphs
 
 RETAIL = [
     ("unknown", "web"),
@@ -116,15 +116,13 @@ def test_edges_to_unlisted_nodes_are_ignored_and_empty_is_empty() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.data())
-def test_random_acyclic_graphs_flow_left_to_right(data: st.DataObject) -> None:
-    n = data.draw(st.integers(min_value=1, max_value=25))
-    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
-    raw = data.draw(st.lists(pairs, max_size=60))
-    edges = [(f"s{min(u, v)}", f"s{max(u, v)}") for u, v in raw if u != v]
-    nodes = [f"s{i}" for i in range(n)]
+@given(acyclic_graphs(min_nodes=1, max_nodes=25, max_edges=60))
+def test_random_acyclic_graphs_flow_left_to_right(
+    graph: tuple[list[str], list[tuple[str, str]]],
+) -> None:
+    nodes, edges = graph
     positions = layered_layout(nodes, edges)
-    assert len(set(positions.values())) == n
+    assert len(set(positions.values())) == len(nodes)
     for u, v in edges:
         assert positions[u][0] < positions[v][0]
 

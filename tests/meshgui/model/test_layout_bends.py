@@ -8,9 +8,9 @@ import itertools
 import random
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from meshgui.model.layout import LayeredLayout, layered_layout, layered_layout_with_bends
+from tests.meshgui.model.graph_strategies import acyclic_graphs
 
 WIDTH, HEIGHT = 176.0, 54.0
 """The canvas's node boxes."""
@@ -146,13 +146,11 @@ def test_bends_leave_the_layers_alone() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.data())
-def test_random_acyclic_graphs_bend_clear_of_every_box(data: st.DataObject) -> None:
-    n = data.draw(st.integers(min_value=2, max_value=20))
-    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
-    raw = data.draw(st.lists(pairs, max_size=50))
-    edges = [(f"s{min(u, v)}", f"s{max(u, v)}") for u, v in raw if u != v]
-    nodes = [f"s{i}" for i in range(n)]
+@given(acyclic_graphs(min_nodes=2, max_nodes=20, max_edges=50))
+def test_random_acyclic_graphs_bend_clear_of_every_box(
+    graph: tuple[list[str], list[tuple[str, str]]],
+) -> None:
+    nodes, edges = graph
     laid_out = canvas_layout(nodes, edges)
     assert boxes_hit(laid_out.positions, laid_out.bends) == []
     for u, v in edges:
