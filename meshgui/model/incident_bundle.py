@@ -99,8 +99,16 @@ class IncidentBundle:
             empty = np.zeros(0)
             return EdgeHistory(empty, empty, empty, empty, empty, empty)
         keep = found.t > self.data_until - seconds
-        values = (found.rps, found.error_pct, found.p50_ms, found.p90_ms, found.p99_ms)
-        return EdgeHistory(found.t[keep], *(series[keep] for series in values))
+        tries = found.tries_failed_pct
+        return EdgeHistory(
+            found.t[keep],
+            found.rps[keep],
+            found.error_pct[keep],
+            found.p50_ms[keep],
+            found.p90_ms[keep],
+            found.p99_ms[keep],
+            None if tries is None else tries[keep],
+        )
 
 
 def journal_line(entry: JournalEntry) -> str:

@@ -33,6 +33,8 @@ from meshgui.model.types import (
 
 HISTORY_SERIES = ("req_per_s", "error_pct", "p50_ms", "p90_ms", "p99_ms")
 """The value arrays of an encoded `EdgeHistory`, in its field order after `t`."""
+TRIES_SERIES = "tries_failed_pct"
+"""Optional: absent in bundles written before the model kept it."""
 HISTORY_DECIMALS = 4
 """Decimals kept of each value: the model stores float32, and 0.0001 req/s is one call a day."""
 _PROTOCOLS: tuple[str, ...] = get_args(Protocol)
@@ -59,6 +61,8 @@ def history_to_json(key: EdgeKey, history: EdgeHistory) -> dict[str, Any]:
     encoded: dict[str, Any] = {**_key(key), "t": _series(history.t, None)}
     for name, series in zip(HISTORY_SERIES, values, strict=True):
         encoded[name] = _series(series, HISTORY_DECIMALS)
+    if history.tries_failed_pct is not None:
+        encoded[TRIES_SERIES] = _series(history.tries_failed_pct, HISTORY_DECIMALS)
     return encoded
 
 
@@ -167,13 +171,15 @@ def history_from_json(data: Any, path: str = "") -> tuple[EdgeKey, EdgeHistory]:
     reader = JsonReader(data, path)
     key = read_edge_key(reader)
     t = reader.series("t")
-    series = [reader.series(name) for name in HISTORY_SERIES]
-    for name, values in zip(HISTORY_SERIES, series, strict=True):
+    names = [*HISTORY_SERIES, *([TRIES_SERIES] if TRIES_SERIES in reader.data else [])]
+    series = [reader.series(name) for name in names]
+    for name, values in zip(names, series, strict=True):
         if len(values) != len(t):
             raise CodecError(f"{reader.path}.{name}: {len(values)} values for {len(t)} times")
     if np.isnan(t).any() or (len(t) > 1 and bool((np.diff(t) <= 0).any())):
         raise CodecError(f"{reader.path}.t: times must be numbers in increasing order")
-    return key, EdgeHistory(t, *series)
+    rps, error_pct, p50, p90, p99, *tries = series
+    return key, EdgeHistory(t, rps, error_pct, p50, p90, p99, tries[0] if tries else None)
 
 
 def read_edge_key(reader: JsonReader) -> EdgeKey:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -33,9 +34,18 @@ def test_rows_have_iso_time_epoch_and_values_and_nan_is_blank() -> None:
     )
     rows = list(csv.reader(io.StringIO(text)))
     assert tuple(rows[0]) == HEADER
-    assert rows[1] == ["2023-11-14T22:13:20Z", "1700000000", "10.3", "1.03", "10.3", "20.6", "41"]
-    assert rows[2] == ["2023-11-14T22:13:21Z", "1700000001", "", "", "", "", ""]
-    assert rows[3] == ["2023-11-14T22:13:22Z", "1700000002", "0", "0", "0", "0", ""]
+    assert rows[1] == [
+        "2023-11-14T22:13:20Z",
+        "1700000000",
+        "10.3",
+        "1.03",
+        "10.3",
+        "20.6",
+        "41",
+        "",
+    ]
+    assert rows[2] == ["2023-11-14T22:13:21Z", "1700000001", "", "", "", "", "", ""]
+    assert rows[3] == ["2023-11-14T22:13:22Z", "1700000002", "0", "0", "0", "0", "", ""]
     assert len(rows) == 4
 
 
@@ -79,11 +89,28 @@ def test_parsing_gives_back_what_was_written() -> None:
     [
         ("", "line 1: expected the header"),
         ("a,b\n", "line 1: expected the header"),
-        (",".join(HEADER) + "\nx,1,2\n", "line 2: expected 7 cells, found 3"),
-        (",".join(HEADER) + "\nx,1,2,abc,,,\n", "line 2: a cell is not a number"),
-        (",".join(HEADER) + "\nx,5,,,,,\nx,5,,,,,\n", "line 3: epoch_s must be a number after"),
+        (",".join(HEADER) + "\nx,1,2\n", "line 2: expected 8 cells, found 3"),
+        (",".join(HEADER) + "\nx,1,2,abc,,,,\n", "line 2: a cell is not a number"),
+        (",".join(HEADER) + "\nx,5,,,,,,\nx,5,,,,,,\n", "line 3: epoch_s must be a number after"),
     ],
 )
 def test_parsing_names_the_line_at_fault(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_edge_history_csv(text)
+
+
+def test_the_share_of_tries_that_failed_is_a_column_and_reads_back() -> None:
+    original = history([T0, T0 + 1], [10.0, 20.0])
+    tries = np.array([7.5, np.nan])
+    with_tries = replace(original, tries_failed_pct=tries)
+    text = edge_history_csv(with_tries)
+    assert text.splitlines()[1].endswith(",7.5")
+    parsed = parse_edge_history_csv(text)
+    assert parsed.tries_failed_pct is not None
+    assert np.array_equal(parsed.tries_failed_pct, tries, equal_nan=True)
+
+
+def test_a_file_written_before_the_tries_column_still_reads() -> None:
+    older = ",".join(HEADER[:-1]) + "\n2023-11-14T22:13:20Z,1700000000,10,0,1,2,3\n"
+    parsed = parse_edge_history_csv(older)
+    assert parsed.rps.tolist() == [10.0] and parsed.tries_failed_pct is None

@@ -74,6 +74,18 @@ def test_fractional_times_stay_exact() -> None:
     )
 
 
+def test_the_share_of_tries_that_failed_travels_when_the_history_has_it() -> None:
+    t = np.array([1.0, 2.0, 3.0]) + 1_700_000_000
+    plain = EdgeHistory(t, t * 0, t * 0, t * 0, t * 0, t * 0)
+    assert (
+        history_from_json(round_trip(history_to_json(WEB_CART, plain)))[1].tries_failed_pct is None
+    )
+    with_tries = replace(plain, tries_failed_pct=np.array([0.0, 12.5, np.nan]))
+    back = history_from_json(round_trip(history_to_json(WEB_CART, with_tries)))[1]
+    assert back.tries_failed_pct is not None
+    assert np.array_equal(back.tries_failed_pct, [0.0, 12.5, np.nan], equal_nan=True)
+
+
 def mangled(path: list[Any], value: Any) -> dict[str, Any]:
     data: Any = round_trip(view_to_json(retail_view()))
     target = data
