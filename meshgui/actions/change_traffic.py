@@ -10,7 +10,12 @@ from collections.abc import Iterable
 
 from meshgui.model.mesh_change import MeshChange
 from meshgui.model.mesh_edits import left_without_targets, predicted_rates, removal_warnings
-from meshgui.model.traffic_forecast import TrafficForecast, service_traffic, traffic_forecast
+from meshgui.model.traffic_forecast import (
+    UNAVAILABLE_STATES,
+    TrafficForecast,
+    service_traffic,
+    traffic_forecast,
+)
 from meshgui.model.types import TopologyView
 
 
@@ -40,7 +45,7 @@ def unavailable_endpoints(view: TopologyView | None) -> set[str]:
         instance.name
         for node in view.nodes.values()
         for instance in node.instances
-        if instance.state in ("ejected", "disconnected")
+        if instance.state in UNAVAILABLE_STATES
     }
 
 

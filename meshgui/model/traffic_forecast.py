@@ -26,6 +26,10 @@ SMALLEST_CHANGE = {REQUESTS: 0.05, CONNECTIONS: 0.05, BYTES: 1.0}
 """Changes below this are rounding, not traffic moving."""
 
 
+UNAVAILABLE_STATES = ("ejected", "disconnected")
+"""Instances the balancer sends nothing new: their share of a node goes to the others."""
+
+
 def format_traffic(value: float, unit: str) -> str:
     """``54 req/s``, ``1.2k req/s``, ``0.4 conn/s``, ``2.1 kB/s``."""
     if unit == BYTES:
@@ -135,7 +139,10 @@ def traffic_forecast(
         if node in focus or _differs(rates.get(node, 0.0), rate, _unit(now, after, node))
     ]
     instances_now = {i.name: i.rps for n in view.nodes.values() for i in n.instances}
-    for node, instances in predicted_instance_rates(before, after, predicted).items():
+    down = {
+        i.name for n in view.nodes.values() for i in n.instances if i.state in UNAVAILABLE_STATES
+    }
+    for node, instances in predicted_instance_rates(before, after, predicted, down).items():
         unit = _unit(now, after, node)
         if len(instances) < 2 or unit == BYTES or not _differs(predicted[node], 0.0, unit):
             continue  # the node's own row says it all; instances report no bytes
@@ -169,9 +176,14 @@ def where_lost_traffic_goes(rows: Collection[PredictedTraffic]) -> list[str]:
             ]
         gaining = [row for row in gaining if row.unit == lost[0].unit]
         total = sum(row.after - row.now for row in gaining)
-        if not gaining or total <= 0:
-            continue  # nowhere: the warnings say what fails
         sources = " and ".join(f"{row.name} ({format_traffic(row.now, row.unit)})" for row in lost)
+        if not gaining or total <= 0:
+            if instances:  # the instances left are drained or down: the warnings say more
+                sentences.append(
+                    f"Traffic of {sources} would have no healthy instance to go to: "
+                    "those calls would fail (503)."
+                )
+            continue
         targets = ", ".join(
             f"{row.name} ({100 * (row.after - row.now) / total:.0f}%)" for row in gaining
         )

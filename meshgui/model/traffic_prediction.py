@@ -14,7 +14,7 @@ instances by endpoint weight (`predicted_instance_rates`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from meshgui.model.node_ids import node_id, split_node_id
 from meshgui.model.route_weights import version_weights
@@ -96,11 +96,14 @@ def predicted_instance_rates(
     before: MeshConfig,
     after: MeshConfig,
     nodes_after: Mapping[str, float],
+    unavailable: Collection[str] = (),
 ) -> dict[str, dict[str, float]]:
     """Per node whose live instances change (drained, undrained, added, removed, reweighted):
     the rate each of its instances would get after, out of the node's predicted rate in
     `nodes_after` (node ids as `predicted_rates` takes them), by endpoint weight; an instance
-    that would get nothing (drained, removed) is included with 0."""
+    that would get nothing (drained, removed) is included with 0. So is one `unavailable`
+    (ejected, its sidecar gone): the balancer sends it nothing, so its share goes to the
+    others; with no other, every instance gets 0 (those calls fail)."""
     versioned = {service for service, version in map(split_node_id, nodes_after) if version}
 
     def node_of(service: str, version: str | None) -> str:
@@ -113,6 +116,7 @@ def predicted_instance_rates(
         weights = new.get(node, {})
         if weights == old.get(node, {}):
             continue  # the balancer keeps spreading the node's traffic as it does now
+        weights = {name: w for name, w in weights.items() if name not in unavailable}
         total = sum(weights.values())
         rate = nodes_after.get(node, 0.0)
         named = dict.fromkeys(name for name, home in homes if home == node)

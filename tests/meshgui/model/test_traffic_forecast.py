@@ -68,6 +68,27 @@ def test_a_drained_instance_shows_where_its_traffic_goes() -> None:
     assert forecast.notes == ("Traffic of inventory-1 (60 req/s) would go to inventory-2 (100%).",)
 
 
+@pytest.mark.parametrize("state", ["disconnected", "ejected"])
+def test_draining_the_last_healthy_instance_sends_nothing_to_one_that_is_down(state: str) -> None:
+    mesh = demo_mesh()
+    drained = set_drained(mesh, "inventory", "inventory-1", True).after
+    view = demo_traffic(inventory_2=state)  # type: ignore[arg-type]
+    forecast = traffic_forecast(mesh, drained, view)
+    after = {row.instance: row.after for row in forecast.rows if row.instance}
+    assert after == {"inventory-1": 0.0, "inventory-2": 0.0}
+    assert len(forecast.notes) == 1
+    assert forecast.notes[0].startswith("Traffic of inventory-1 (60 req/s)")
+    assert forecast.notes[0].endswith("no healthy instance to go to: those calls would fail (503).")
+
+
+def test_undraining_beside_an_instance_that_is_down_gives_it_all() -> None:
+    mesh = set_drained(demo_mesh(), "inventory", "inventory-1", True).after
+    undrained = set_drained(mesh, "inventory", "inventory-1", False).after
+    forecast = traffic_forecast(mesh, undrained, demo_traffic(inventory_2="ejected"))
+    after = {row.instance: row.after for row in forecast.rows if row.instance}
+    assert after == {"inventory-1": 125.0, "inventory-2": 0.0}
+
+
 def test_with_versions_as_nodes_the_nodes_say_it_and_instances_are_not_repeated() -> None:
     mesh = demo_mesh()
     drained = set_drained(mesh, "inventory", "inventory-1", True).after

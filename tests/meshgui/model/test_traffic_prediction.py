@@ -80,3 +80,11 @@ def test_a_drained_instance_hands_its_share_to_the_others_of_its_node() -> None:
         "inventory@v1": {"inventory-1": 0.0}
     }
     assert predicted_instance_rates(mesh, mesh.with_version(5), {"inventory": 125.0}) == {}
+
+
+def test_an_instance_that_is_down_gets_no_share() -> None:
+    mesh = demo_mesh()
+    drained = set_drained(mesh, "inventory", "inventory-1", True).after
+    assert predicted_instance_rates(mesh, drained, {"inventory": 125.0}, {"inventory-2"}) == {
+        "inventory": {"inventory-1": 0.0, "inventory-2": 0.0}
+    }
