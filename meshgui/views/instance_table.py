@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from meshgui.views.styles import HEALTH_COLOURS
 from meshgui.views.tooltips import figures
 
-COLUMNS = ("Instance", "Version", "State", "req/s", "Errors", "Address")
+COLUMNS = ("Instance", "Version", "State", "req/s", "Errors", "Inbound address")
 NAME_COLUMN, STATE_COLUMN, ADDRESS_COLUMN = 0, 2, 5
 WHOLE_IN_TOOLTIP = (NAME_COLUMN, ADDRESS_COLUMN)
 GIVES_WAY = (ADDRESS_COLUMN, NAME_COLUMN)

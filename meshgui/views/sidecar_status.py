@@ -35,7 +35,7 @@ from meshgui.client.targets import SidecarTarget
 
 SHORTCUT = "Ctrl+Shift+H"
 FAILURE_SHOWN_MS = 10_000
-COLUMNS = ("Sidecar", "Address", "State", "Since", "Last error")
+COLUMNS = ("Sidecar", "Admin address", "State", "Since", "Last error")
 
 
 class SidecarStatusLabel(QLabel):
