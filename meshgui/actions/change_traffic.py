@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from meshgui.model.mesh_change import MeshChange
 from meshgui.model.mesh_edits import left_without_targets, predicted_rates, removal_warnings
 from meshgui.model.traffic_forecast import (
-    UNAVAILABLE_STATES,
     TrafficForecast,
     service_traffic,
     traffic_forecast,
+    unavailable_endpoints,
 )
 from meshgui.model.types import TopologyView
 
@@ -35,17 +35,6 @@ def rate_table(
         node: (now.get(node, 0.0), rps)
         for node, rps in sorted(after.items())
         if abs(now.get(node, 0.0) - rps) >= 0.05 or node in shown
-    }
-
-
-def unavailable_endpoints(view: TopologyView | None) -> set[str]:
-    if view is None:
-        return set()
-    return {
-        instance.name
-        for node in view.nodes.values()
-        for instance in node.instances
-        if instance.state in UNAVAILABLE_STATES
     }
 
 

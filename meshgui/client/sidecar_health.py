@@ -8,19 +8,14 @@ clock-free: every call takes the wall time it is about, so tests need no clock.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from meshgui.client.targets import SidecarTarget
+from meshgui.clock_time import clock_time
 
 TOOLTIP_ROWS = 20
 """More lines than this make a tooltip taller than a screen; the rest is counted."""
-
-
-def clock_text(at: float) -> str:
-    """The local time of day `at` happened, as the status bar shows it."""
-    return time.strftime("%H:%M:%S", time.localtime(at))
 
 
 def duration_text(seconds: float) -> str:
@@ -45,7 +40,6 @@ class SidecarHealthRow:
     ever_connected: bool = False
     last_error: str | None = None
     """The last failure, without the address ("connection refused; retrying in 4 s")."""
-    error_at: float | None = None
 
     @property
     def name(self) -> str:
@@ -59,7 +53,7 @@ class SidecarHealthRow:
             return "connected"
         return "disconnected" if self.ever_connected else "never answered"
 
-    def since_text(self, now: float, time_text: Callable[[float], str] = clock_text) -> str:
+    def since_text(self, now: float, time_text: Callable[[float], str] = clock_time) -> str:
         """Like "last seen 14:02:11, 1 min 20 s ago" or "no answer since 14:02:11 (1 min 20 s)"."""
         age = duration_text(now - self.since)
         if self.connected:
@@ -72,7 +66,7 @@ class SidecarHealthRow:
         """Like "inventory-2 (127.0.0.1:9): connection refused; retrying in 4 s"."""
         return f"{self.name}: {self.last_error or self.state_text()}"
 
-    def problem_line(self, now: float, time_text: Callable[[float], str] = clock_text) -> str:
+    def problem_line(self, now: float, time_text: Callable[[float], str] = clock_time) -> str:
         """One line of the tooltip: who, why, since when."""
         why = self.last_error or ("no data" if self.ever_connected else "no answer yet")
         return f"{self.name}: {why} — {self.since_text(now, time_text)}"
@@ -102,7 +96,7 @@ class SidecarHealth:
         row = self._rows.get(sidecar_id)
         if row is not None:
             row.connected = row.ever_connected = True
-            row.since, row.last_error, row.error_at = at, None, None
+            row.since, row.last_error = at, None
 
     def disconnected(self, sidecar_id: str, at: float) -> None:
         """`at`: when it was last known alive (or when trying began, if it never answered)."""
@@ -117,7 +111,6 @@ class SidecarHealth:
         if row is not None:
             prefix = f"{row.address}: "
             row.last_error = message[len(prefix) :] if message.startswith(prefix) else message
-            row.error_at = at
         return row
 
     def rows(self) -> list[SidecarHealthRow]:
@@ -136,7 +129,7 @@ class SidecarHealth:
         return f"{down} of {self.total} sidecars not connected"
 
     def summary(
-        self, now: float, time_text: Callable[[float], str] = clock_text, limit: int = TOOLTIP_ROWS
+        self, now: float, time_text: Callable[[float], str] = clock_time, limit: int = TOOLTIP_ROWS
     ) -> str:
         """The Sidecars label's tooltip: every sidecar not connected, with why and since when."""
         down = self.not_connected()

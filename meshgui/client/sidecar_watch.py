@@ -121,8 +121,7 @@ class SidecarWatch:
 
     async def _watch_once(self) -> None:
         client = self._client_factory(self.target)
-        if hasattr(client, "on_stream_retry"):  # stand-ins without the hook just stay quiet
-            client.on_stream_retry = self._stream_retrying
+        client.on_stream_retry = self._stream_retrying
         sid = self.target.sidecar_id
         events = asyncio.create_task(self._read_events(client), name=f"events:{sid}")
         info: asyncio.Task[None] | None = None

@@ -123,23 +123,33 @@ class LookKeys:
 
     def unsure(self) -> BoolArray:
         """Edges with a value on a boundary of what they show: always count as changed."""
-        label = self.label
-        unsure: BoolArray = self._unsure_width() | (label[1::2] != label[2::2]).any(axis=0)
+        unsure: BoolArray = self._unsure_width() | self._unsure_label()
         return unsure
 
     def _unsure_width(self) -> BoolArray:
         unsure: BoolArray = self.style[1] != self.style[2]
         return unsure
 
+    def _unsure_label(self) -> BoolArray:
+        label = self.label
+        unsure: BoolArray = (label[1::2] != label[2::2]).any(axis=0)
+        return unsure
+
+    def compare(self, before: LookKeys) -> tuple[BoolArray, BoolArray]:
+        """(restyled, relabelled) against `before` (same edge ids; `before` may be shorter,
+        edges beyond it count as changed), each part worked out once."""
+        restyled = _differs(self.style, before.style) | self._unsure_width()
+        relabelled = restyled | _differs(self.label, before.label) | self._unsure_label()
+        return restyled, relabelled
+
     def restyled(self, before: LookKeys) -> BoolArray:
-        """Health or width step differ from `before` (same edge ids; `before` may be shorter,
-        edges beyond it count as changed)."""
-        return _differs(self.style, before.style) | self._unsure_width()
+        """Health or width step differ from `before`."""
+        return self.compare(before)[0]
 
     def relabelled(self, before: LookKeys) -> BoolArray:
         """Anything an edge shows up close differs: its line, its label, or whether it is idle
         (an idle edge shows no label)."""
-        return self.restyled(before) | _differs(self.label, before.label) | self.unsure()
+        return self.compare(before)[1]
 
 
 def _differs(now: FloatArray, before: FloatArray) -> BoolArray:

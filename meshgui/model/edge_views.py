@@ -47,16 +47,18 @@ def edge_healths(
     rps: FloatArray, error_pct: FloatArray, retries_per_s: FloatArray, end_gone: BoolArray
 ) -> list[NodeHealth]:
     """`health.edge_health` of every edge at once (a test holds them together)."""
-    codes = edge_health_codes(rps, error_pct, retries_per_s, end_gone)
+    tries_failed = tries_failed_percents(rps, error_pct, retries_per_s)
+    codes = edge_health_codes(rps, error_pct, tries_failed, end_gone)
     return [HEALTHS[code] for code in codes.tolist()]
 
 
 def edge_health_codes(
-    rps: FloatArray, error_pct: FloatArray, retries_per_s: FloatArray, end_gone: BoolArray
+    rps: FloatArray, error_pct: FloatArray, tries_failed_pct: FloatArray, end_gone: BoolArray
 ) -> IntArray:
     """`edge_healths` as indexes into `HEALTHS`: the same float operations in the same order as
-    `health.edge_health`, so the same answers; per edge it cost more than the rest."""
-    worst = np.maximum(error_pct, tries_failed_percents(rps, error_pct, retries_per_s))
+    `health.edge_health`, so the same answers; per edge it cost more than the rest.
+    `tries_failed_pct`: `tries_failed_percents` of the same edges."""
+    worst = np.maximum(error_pct, tries_failed_pct)
     by_errors = np.where(worst >= FAILING_ERROR_PCT, 4, np.where(worst >= DEGRADED_ERROR_PCT, 3, 2))
     codes: IntArray = np.where(rps <= 0.0, end_gone.astype(np.int64), by_errors)
     return codes
@@ -105,12 +107,13 @@ class EdgeViewCache:
                 end_gone,
             )
         )
-        codes = edge_health_codes(rps, error_pct, totals.edge_retries_per_s, end_gone)
+        tries_failed = tries_failed_percents(rps, error_pct, totals.edge_retries_per_s)
+        codes = edge_health_codes(rps, error_pct, tries_failed, end_gone)
         looks = LookKeys(
             codes,
             rps,
             error_pct,
-            tries_failed_percents(rps, error_pct, totals.edge_retries_per_s),
+            tries_failed,
             quantiles[-1],
             totals.edge_bytes_per_s,
             (rps == 0.0) & (totals.edge_bytes_per_s == 0.0) & (in_flight == 0.0),
@@ -125,8 +128,9 @@ class EdgeViewCache:
         if self._looks is None:
             restyled = relabelled = changed
         else:
-            restyled = changed & looks.restyled(self._looks) | came
-            relabelled = restyled | changed & looks.relabelled(self._looks)
+            looks_restyled, looks_relabelled = looks.compare(self._looks)
+            restyled = changed & looks_restyled | came
+            relabelled = restyled | changed & looks_relabelled
         self._refreshes += 1
         self._stamps[changed] = self._refreshes
         keys, ids = index.edge_keys, self._ids

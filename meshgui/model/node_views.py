@@ -16,10 +16,17 @@ from meshgui.model.types import InstanceState, InstanceView, NodeHealth, NodeVie
 from meshgui.model.window_totals import WindowTotals
 
 _NodeValues = tuple[
-    Protocol, tuple[InstanceView, ...], NodeHealth, float | None, float, float, float | None
+    Protocol,
+    tuple[InstanceView, ...],
+    NodeHealth,
+    float | None,
+    float,
+    float,
+    float | None,
+    float,
+    float,
 ]
-_NodeExtras = tuple[float, float]
-"""rps_out, bytes_in_per_s: the keyword fields of `NodeView`."""
+"""`NodeView`'s fields after the name, up to `bytes_in_per_s`, in order."""
 _InstanceValues = tuple[str | None, InstanceState, float, float, str | None]
 
 
@@ -33,7 +40,7 @@ class NodeViewCache:
     def __init__(self, index: TopologyIndex) -> None:
         self._index = index
         self._instances: dict[int, tuple[_InstanceValues, InstanceView]] = {}
-        self._nodes: dict[int, tuple[_NodeValues, _NodeExtras, NodeView]] = {}
+        self._nodes: dict[int, tuple[_NodeValues, NodeView]] = {}
 
     def update(
         self,
@@ -79,22 +86,16 @@ class NodeViewCache:
                 rps_in[s],
                 error_pct,
                 None if p99 != p99 else p99,  # NaN: no calls
+                rps_out[s],
+                bytes_in[s],
             )
-            extras: _NodeExtras = (rps_out[s], bytes_in[s])
             cached = self._nodes.get(s)
-            if cached is not None and cached[0] == values and cached[1] == extras:
-                view = cached[2]
+            if cached is not None and cached[0] == values:
+                view = cached[1]
             else:
                 service = index.service_names[services[s]]
-                view = NodeView(
-                    names[s],
-                    *values,
-                    service=service,
-                    version=versions[s],
-                    rps_out=extras[0],
-                    bytes_in_per_s=extras[1],
-                )
-                self._nodes[s] = (values, extras, view)
+                view = NodeView(names[s], *values, service=service, version=versions[s])
+                self._nodes[s] = (values, view)
             views[view.name] = view
         return views
 

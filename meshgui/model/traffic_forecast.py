@@ -30,6 +30,18 @@ UNAVAILABLE_STATES = ("ejected", "disconnected")
 """Instances the balancer sends nothing new: their share of a node goes to the others."""
 
 
+def unavailable_endpoints(view: TopologyView | None) -> set[str]:
+    """Instances the balancer sends nothing new (ejected, or their sidecar gone)."""
+    if view is None:
+        return set()
+    return {
+        instance.name
+        for node in view.nodes.values()
+        for instance in node.instances
+        if instance.state in UNAVAILABLE_STATES
+    }
+
+
 def format_traffic(value: float, unit: str) -> str:
     """``54 req/s``, ``1.2k req/s``, ``0.4 conn/s``, ``2.1 kB/s``."""
     if unit == BYTES:
@@ -139,9 +151,7 @@ def traffic_forecast(
         if node in focus or _differs(rates.get(node, 0.0), rate, _unit(now, after, node))
     ]
     instances_now = {i.name: i.rps for n in view.nodes.values() for i in n.instances}
-    down = {
-        i.name for n in view.nodes.values() for i in n.instances if i.state in UNAVAILABLE_STATES
-    }
+    down = unavailable_endpoints(view)
     for node, instances in predicted_instance_rates(before, after, predicted, down).items():
         unit = _unit(now, after, node)
         if len(instances) < 2 or unit == BYTES or not _differs(predicted[node], 0.0, unit):

@@ -92,13 +92,13 @@ class NodeView:
     rps_in: float
     error_pct: float
     p99_ms: float | None
-    service: str = ""
-    version: str | None = None
     rps_out: float = 0.0
     """Calls it made: all there is of a caller outside the mesh ("unknown")."""
     bytes_in_per_s: float = 0.0
     """Bytes of the calls it received, both ways: a TCP service's traffic when its pooled
     connections open no new ones."""
+    service: str = ""
+    version: str | None = None
 
     def __post_init__(self) -> None:
         if not self.service:

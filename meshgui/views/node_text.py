@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from meshgui.clock_time import clock_time
 from meshgui.model.node_ids import split_node_id
-from meshgui.views.styles import clock_time, format_bytes_per_s, format_rate, health_name
+from meshgui.views.styles import format_bytes_per_s, format_rate, health_name
 
 DRAINED_STATES = ("drained", "draining")
 

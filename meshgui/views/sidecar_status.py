@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from meshgui.client.sidecar_health import (
     SidecarHealth,
     SidecarHealthRow,
-    clock_text,
     duration_text,
 )
 from meshgui.client.targets import SidecarTarget
+from meshgui.clock_time import clock_time
 
 SHORTCUT = "Ctrl+Shift+H"
 FAILURE_SHOWN_MS = 10_000
@@ -195,7 +195,7 @@ class SidecarStatusDialog(QDialog):
 
 
 def _item(row: SidecarHealthRow, now: float) -> QTreeWidgetItem:
-    since = f"{clock_text(row.since)} ({duration_text(now - row.since)} ago)"
+    since = f"{clock_time(row.since)} ({duration_text(now - row.since)} ago)"
     error = row.last_error or ""
     item = QTreeWidgetItem([row.sidecar_id, row.address, row.state_text(), since, error])
     item.setToolTip(4, error)

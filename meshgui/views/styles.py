@@ -5,7 +5,6 @@ themes both read well."""
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -103,11 +102,6 @@ def format_bytes_per_s(value: float) -> str:
         if value >= scale:
             return f"{value / scale:.1f} {unit}"
     return f"{value:.0f} B/s"
-
-
-def clock_time(at: float) -> str:
-    """Local wall-clock time, as people read it on a status line: 14:02:11."""
-    return time.strftime("%H:%M:%S", time.localtime(at))
 
 
 class CanvasStyle:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from meshgui.clock_time import clock_time
 from meshgui.model.health import tries_failed_percent
-from meshgui.views.styles import clock_time, exact_ms, format_bytes_per_s, health_name
+from meshgui.views.styles import exact_ms, format_bytes_per_s, health_name
 
 NBSP = "\u00a0"
 """Joins a number to its unit, so a wrapping header never breaks inside a value."""

@@ -28,6 +28,7 @@ class FakeAdmin:
 
     def __init__(self, sidecar: FakeSidecar) -> None:
         self._sidecar = sidecar
+        self.on_stream_retry: object = None  # AdminClient's hook; these streams never retry
 
     async def _answer(self) -> None:
         if self._sidecar.hang:

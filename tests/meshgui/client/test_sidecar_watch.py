@@ -56,6 +56,7 @@ class FakeAdminClient:
 
     def __init__(self) -> None:
         self.closed = False
+        self.on_stream_retry: object = None  # AdminClient's hook; this stream never retries
 
     async def watch_stats(self, interval: float) -> AsyncGenerator[str, None]:
         yield "snapshot-1"

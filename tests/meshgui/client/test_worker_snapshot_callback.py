@@ -21,6 +21,8 @@ TARGET = SidecarTarget("web-1", "10.0.0.1:15000", "secret-token")
 class TwoSnapshots:
     """Streams two snapshots, then nothing."""
 
+    on_stream_retry: object = None  # AdminClient's hook; this stream never retries
+
     async def watch_stats(self, interval: float) -> AsyncGenerator[str, None]:
         yield "snapshot-1"
         yield "snapshot-2"

@@ -10,10 +10,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
+from meshgui.clock_time import clock_time
 from meshgui.model.types import EdgeKey, NodeHealth
 from meshgui.views.edge_geometry import edge_offsets
 from meshgui.views.edge_item import EdgeItem
-from meshgui.views.styles import HEALTH_COLOURS, clock_time
+from meshgui.views.styles import HEALTH_COLOURS
 from meshgui.views.topology_canvas import TopologyCanvas
 from tests.meshgui.views.fakes import (
     CART_INVENTORY,
