@@ -152,7 +152,7 @@ def run_app(args: argparse.Namespace) -> int:
         window.statusBar().showMessage(status.message)
     if args.demo:
         start_demo(app, window)  # kept alive by the quit hook and the poll timer
-    elif getattr(args, "connection_file", None):
+    elif args.connection_file:
         open_connection_file(window, args.connection_file)
     else:
         window.reconnect_last_profile()

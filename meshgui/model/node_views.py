@@ -25,8 +25,9 @@ _NodeValues = tuple[
     float | None,
     float,
     float,
+    float,
 ]
-"""`NodeView`'s fields after the name, up to `bytes_in_per_s`, in order."""
+"""`NodeView`'s fields after the name, up to `retries_in`, in order."""
 _InstanceValues = tuple[str | None, InstanceState, float, float, str | None]
 
 
@@ -88,6 +89,7 @@ class NodeViewCache:
                 None if p99 != p99 else p99,  # NaN: no calls
                 rps_out[s],
                 bytes_in[s],
+                retries_in[s],
             )
             cached = self._nodes.get(s)
             if cached is not None and cached[0] == values:

@@ -97,6 +97,8 @@ class NodeView:
     bytes_in_per_s: float = 0.0
     """Bytes of the calls it received, both ways: a TCP service's traffic when its pooled
     connections open no new ones."""
+    retries_in: float = 0.0
+    """Retries per second of the calls it received (each follows a try of it that failed)."""
     service: str = ""
     version: str | None = None
 

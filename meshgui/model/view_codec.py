@@ -96,6 +96,7 @@ def _node(node: NodeView) -> dict[str, Any]:
         "version": node.version,
         "rps_out": _number(node.rps_out),
         "bytes_in_per_s": _number(node.bytes_in_per_s),
+        "retries_in": _number(node.retries_in),
     }
 
 
@@ -216,4 +217,5 @@ def _read_node(reader: JsonReader) -> NodeView:
         # Absent in bundles written before they were recorded.
         rps_out=reader.optional_number("rps_out") or 0.0,
         bytes_in_per_s=reader.optional_number("bytes_in_per_s") or 0.0,
+        retries_in=reader.optional_number("retries_in") or 0.0,
     )

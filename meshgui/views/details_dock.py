@@ -56,8 +56,7 @@ class NodeDetails(QWidget):
         layout.addLayout(buttons)
         self._update_drain_button()
 
-    def show_node(self, name: str, node: Any | None, retries_in: float = 0.0) -> None:
-        """`retries_in`: retries per second of the calls into the node (its inbound edges')."""
+    def show_node(self, name: str, node: Any | None) -> None:
         self.title.setText(name)
         if node is None:
             self.summary.setText("This service is no longer in the mesh.")
@@ -67,7 +66,7 @@ class NodeDetails(QWidget):
         self.summary.setText(
             f"{health_name(node.health).lower()} · {figures(node.rps_in)}{NBSP}req/s{NBSP}in · "
             f"p99{NBSP}{ms_figures(node.p99_ms)}\n"
-            + failures_text(node.rps_in, node.error_pct, retries_in)
+            + failures_text(node.rps_in, node.error_pct, node.retries_in)
         )
         self.table.show_instances(node.instances)
         self._update_drain_button()
@@ -169,13 +168,4 @@ class DetailsDock(QDockWidget):
         elif self.selected_node is not None:
             name = self.selected_node
             node = view.nodes.get(name) if view is not None else None
-            self.node_details.show_node(name, node, retries_into(view, name))
-
-
-def retries_into(view: Any, node: str) -> float:
-    """Retries per second of the calls into `node`: of its inbound edges, as the node's colour
-    counts them. Reads the keys of every edge but builds only the inbound edges' views."""
-    if view is None:
-        return 0.0
-    edges = view.edges
-    return float(sum(edges[key].stats.retries_per_s for key in edges if key.destination == node))
+            self.node_details.show_node(name, node)

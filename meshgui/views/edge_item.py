@@ -177,9 +177,11 @@ class EdgeItem(EdgePathMixin, QGraphicsItem):
             self._layer.remove_edge(self.uid)
 
     def label_lines(self) -> tuple[str, str]:
-        edge = self.edge
-        look = self._look(edge)
-        return PENDING_LABEL if self.pending and look[3] else self._label
+        return self._label_lines(self._look(self.edge))
+
+    def _label_lines(self, look: tuple[Any, ...]) -> tuple[str, str]:
+        idle, label = look[3], look[4]
+        return PENDING_LABEL if self.pending and idle else label
 
     def tooltip_text(self) -> str:
         return edge_tooltip(self.key, self.edge.stats)
@@ -206,10 +208,10 @@ class EdgeItem(EdgePathMixin, QGraphicsItem):
             painter.setBrush(pen.color())
             painter.drawPolygon(self._arrow)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        self._painted = self._look(self.edge)
-        self.label_shown = lod >= LABEL_MIN_LOD and (self.pending or not self.idle)
+        look = self._painted = self._look(self.edge)  # one lookup of the live edge per paint
+        self.label_shown = lod >= LABEL_MIN_LOD and (self.pending or not look[3])
         if self.label_shown:
-            self._draw_label(painter)
+            self._draw_label(painter, look)
 
     def _draw_path(self, painter: QPainter, loop: bool) -> None:
         if loop:
@@ -220,10 +222,11 @@ class EdgeItem(EdgePathMixin, QGraphicsItem):
         else:
             painter.drawLine(self._line)
 
-    def _draw_label(self, painter: QPainter) -> None:
-        failing = health_name(self.edge.health) == "FAILING"
+    def _draw_label(self, painter: QPainter, look: tuple[Any, ...]) -> None:
+        failing = health_name(look[0]) == "FAILING"
         colour = self._pen.color() if failing else self._style.text
-        draw_edge_label(painter, self._style, self._label_rect.center(), self.label_lines(), colour)
+        lines = self._label_lines(look)
+        draw_edge_label(painter, self._style, self._label_rect.center(), lines, colour)
 
 
 def _idle(stats: Any) -> bool:

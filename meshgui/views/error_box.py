@@ -18,11 +18,11 @@ class ErrorBox(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("exportError")
+        self.setObjectName("errorBox")
         palette = self.palette()
         back = blend(palette.color(QPalette.ColorRole.Base), REMOVED, 0.12)
         self.setStyleSheet(
-            f"#exportError {{ background: {back.name()};"
+            f"#errorBox {{ background: {back.name()};"
             f" border: 1px solid {readable(REMOVED, palette).name()}; border-radius: 4px; }}"
         )
         self.icon = QLabel(self)

@@ -51,6 +51,8 @@ class NodeItem(QGraphicsItem):
         self._press_pos = QPointF()
         self._rect = QRectF(-NODE_WIDTH / 2, -NODE_HEIGHT / 2, NODE_WIDTH, NODE_HEIGHT)
         self._detail: str | None = node_detail(view)
+        self._fitted: tuple[str, int, str] | None = None
+        """(detail text, width, the wording of it that fits): `_fitting_detail`'s last answer."""
         self.label, self.version_label = node_label(self.name)
         self.drop_state: bool | None = None
         self.badge = 0
@@ -101,6 +103,7 @@ class NodeItem(QGraphicsItem):
 
     def set_style(self, style: CanvasStyle) -> None:
         self._style = style
+        self._fitted = None  # another font
         self.update()
 
     def detach(self) -> None:
@@ -117,15 +120,19 @@ class NodeItem(QGraphicsItem):
 
     def _fitting_detail(self, width: int) -> str:
         """The longest wording of the second line that fits `width` (painter's font), elided
-        when even the shortest does not."""
+        when even the shortest does not; measured again only when the text or width changes."""
+        detail = self.detail_text
+        if self._fitted is not None and self._fitted[:2] == (detail, width):
+            return self._fitted[2]
         metrics = QFontMetrics(self._style.detail_font)
-        wordings = [self.detail_text] if self.detail_text else []
-        if metrics.horizontalAdvance(self.detail_text) > width:
+        wordings = [detail]
+        if metrics.horizontalAdvance(detail) > width:
             wordings = node_details(self.view)
-        for text in wordings:
-            if metrics.horizontalAdvance(text) <= width:
-                return text
-        return metrics.elidedText(wordings[-1], Qt.TextElideMode.ElideRight, width)
+        fitting = next((t for t in wordings if metrics.horizontalAdvance(t) <= width), None)
+        if fitting is None:
+            fitting = metrics.elidedText(wordings[-1], Qt.TextElideMode.ElideRight, width)
+        self._fitted = (detail, width, fitting)
+        return fitting
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._rect.adjusted(-5, -5, 5, 5)  # room for the drop outline

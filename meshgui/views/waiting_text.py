@@ -29,8 +29,10 @@ def waiting_text(shown: str, profile: str | None, health: SidecarHealth) -> str 
     says something else ("No mesh connected"), or it already says the right thing."""
     if profile is None:
         return None
+    ours = (connecting_text(profile), no_answer_text(profile, health.total))
+    if shown not in ours:  # checked first: it is called on every sidecar event
+        return None
     rows = health.rows()
     none_answers = bool(rows) and all(not r.connected and r.last_error for r in rows)
-    wanted = no_answer_text(profile, len(rows)) if none_answers else connecting_text(profile)
-    ours = (connecting_text(profile), no_answer_text(profile, len(rows)))
-    return wanted if shown in ours and shown != wanted else None
+    wanted = ours[1] if none_answers else ours[0]
+    return wanted if shown != wanted else None

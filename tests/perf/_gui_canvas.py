@@ -293,9 +293,8 @@ class ShownMesh:
         loop does (one thread: its memory is one allocator arena, as in the app); its GC pauses
         are the worker's, not the GUI's. Wall and CPU seconds of each, and how many edges
         changed; the view is posted to the GUI thread."""
-        result: list[tuple[float, float, float, float, int]] = []
 
-        def work() -> None:
+        def work() -> tuple[float, float, float, float, int]:
             ingest_s, ingest_cpu_s = self._ingest(snapshots, count_gc=False)
             started, cpu_started = time.perf_counter(), time.thread_time()
             changed = self.model.changed_edges()
@@ -303,14 +302,12 @@ class ShownMesh:
             view_s = time.perf_counter() - started
             view_cpu_s = time.thread_time() - cpu_started
             self.post.post(self.model, view, changed)
-            result.append((ingest_s, ingest_cpu_s, view_s, view_cpu_s, len(changed)))
+            return ingest_s, ingest_cpu_s, view_s, view_cpu_s, len(changed)
 
-        done = self._client_thread.submit(work)
         try:
-            done.result(LAYOUT_TIMEOUT_S)
+            return self._client_thread.submit(work).result(LAYOUT_TIMEOUT_S)
         except TimeoutError:
             raise SystemExit("bench_gui: the worker's ingest did not finish") from None
-        return result[0]
 
 
 def spin_until(condition: Callable[[], bool], timeout_s: float, what: str) -> None:

@@ -203,6 +203,7 @@ def test_retried_failures_the_callers_never_saw_still_turn_the_service_and_its_e
     assert view.edges[CART_INV].health is NodeHealth.DEGRADED
     assert view.nodes["inventory"].error_pct == 0.0
     assert view.nodes["inventory"].health is NodeHealth.DEGRADED
+    assert view.nodes["inventory"].retries_in == pytest.approx(15.0)  # the dock's header says it
 
 
 def test_one_lost_sidecar_of_two_degrades_its_service() -> None:
